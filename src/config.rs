@@ -1,0 +1,258 @@
+//! `config.toml`: read as raw TOML, then checked once into a `Config` whose
+//! values the rest of the pipeline can trust.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::num::NonZeroUsize;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::content::slug;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use crate::model::{City, CityRegistry};
+
+pub const CONFIG_FILE: &str = "config.toml";
+const DEFAULT_PAGINATE_BY: usize = 10;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Spanned<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    language: String,
+    paginate_by: Option<Spanned<i64>>,
+    #[serde(default)]
+    cities: BTreeMap<Spanned<String>, RawCity>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCity {
+    name: String,
+    province: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+}
+
+/// The site's settings, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub base_url: BaseUrl,
+    pub paginate_by: NonZeroUsize,
+    /// Free-form values for templates (`site.extra`).
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// Reads `config.toml` from the site root: the settings, and the cities it declares.
+    pub fn load(root: &Path) -> Result<(Config, CityRegistry), Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|error| {
+            let diagnostic = Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
+                .in_file(CONFIG_FILE);
+            if error.kind() == std::io::ErrorKind::NotFound {
+                diagnostic.help(format!(
+                    "run concord in a site folder, or point at one with --root (looked in `{}`)",
+                    root.display()
+                ))
+            } else {
+                diagnostic
+            }
+        })?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<(Config, CityRegistry), Diagnostics> {
+        let raw: RawConfig = toml::from_str(text).map_err(|error| {
+            let diagnostic = Diagnostic::error(format!("{CONFIG_FILE} is not valid: {}", error.message().trim()))
+                .in_file(CONFIG_FILE)
+                .help("config.toml needs `title` and `base_url`, and one [cities.<key>] table with `name` and `province` per city");
+            match error.span() {
+                Some(span) => diagnostic.at(SourceSpan::locate(text, span)),
+                None => diagnostic,
+            }
+        })?;
+        check(raw, text)
+    }
+}
+
+fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let mut problem = |span: std::ops::Range<usize>, message: String, help: &str| {
+        problems.push(
+            Diagnostic::error(message)
+                .in_file(CONFIG_FILE)
+                .at(SourceSpan::locate(text, span))
+                .help(help),
+        )
+    };
+    let base_url = BaseUrl::parse(raw.base_url.get_ref()).unwrap_or_else(|message| {
+        problem(
+            raw.base_url.span(),
+            message,
+            "write the address the site is published at, like \"https://example.org/\" or \"https://example.org/news/\"",
+        );
+        BaseUrl::parse("http://localhost/").expect("a valid fallback")
+    });
+    let paginate_by = match raw.paginate_by {
+        None => NonZeroUsize::new(DEFAULT_PAGINATE_BY).expect("not zero"),
+        Some(value) => usize::try_from(*value.get_ref())
+            .ok()
+            .and_then(NonZeroUsize::new)
+            .unwrap_or_else(|| {
+                problem(
+                    value.span(),
+                    format!("`paginate_by` must be 1 or more, not {}", value.get_ref()),
+                    "set how many articles each list page shows, for example `paginate_by = 10`",
+                );
+                NonZeroUsize::MIN
+            }),
+    };
+    let mut cities = Vec::with_capacity(raw.cities.len());
+    for (key, city) in raw.cities {
+        if slug::is_slug(key.get_ref()) {
+            cities.push(City {
+                key: key.into_inner(),
+                name: city.name,
+                province: city.province,
+                aliases: city.aliases,
+            });
+        } else {
+            problem(
+                key.span(),
+                format!("city key `{}` cannot be used in a URL", key.get_ref()),
+                &format!(
+                    "keys are lowercase ASCII letters, digits and single hyphens; try [cities.{}]",
+                    slug::slugify(key.get_ref())
+                ),
+            );
+        }
+    }
+    let config = Config {
+        title: raw.title,
+        description: raw.description,
+        language: raw.language,
+        base_url,
+        paginate_by,
+        extra: raw.extra,
+    };
+    problems.into_result((config, CityRegistry::new(cities)))
+}
+
+/// The address the site is published at, always ending in `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(url: &str) -> Result<BaseUrl, String> {
+        let url = url.trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() || rest.contains(['?', '#', ' ']) {
+            return Err(format!("base_url `{url}` is not a plain web address"));
+        }
+        let mut url = url.to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Ok(BaseUrl(url))
+    }
+
+    /// The absolute URL of a site path such as `news/x/` (no leading slash).
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path.trim_start_matches('/'))
+    }
+
+    /// The path part: `/` for `https://example.org/`, `/coop/` for `https://example.org/coop/`.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.0.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"T\"\nbase_url = \"https://example.org/coop\"\n";
+
+    #[test]
+    fn base_url_gains_a_trailing_slash_and_joins_paths() {
+        let url = BaseUrl::parse("https://example.org/coop").unwrap();
+        assert_eq!(url.join("news/a/"), "https://example.org/coop/news/a/");
+        assert_eq!(url.path(), "/coop/");
+        assert_eq!(BaseUrl::parse("http://127.0.0.1:1111").unwrap().path(), "/");
+    }
+
+    #[test]
+    fn base_url_must_be_a_web_address() {
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https://").is_err());
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let (config, cities) = Config::parse(MINIMAL).unwrap();
+        assert_eq!(config.paginate_by.get(), 10);
+        assert_eq!(config.language, "en");
+        assert!(cities.is_empty());
+    }
+
+    #[test]
+    fn cities_are_read_into_the_registry() {
+        let text = format!(
+            "{MINIMAL}[cities.xuzhou]\nname = \"Xuzhou\"\nprovince = \"Jiangsu\"\naliases = [\"徐州\"]\n"
+        );
+        let (_, cities) = Config::parse(&text).unwrap();
+        let id = cities.by_key("xuzhou").unwrap();
+        assert_eq!(cities.get(id).aliases, ["徐州"]);
+    }
+
+    #[test]
+    fn a_bad_city_key_points_at_its_line() {
+        let text = format!("{MINIMAL}[cities.\"Xu Zhou\"]\nname = \"X\"\nprovince = \"J\"\n");
+        let problems = Config::parse(&text).unwrap_err();
+        let report = problems.to_string();
+        assert!(report.contains("config.toml:3:"), "{report}");
+        assert!(report.contains("[cities.xu-zhou]"), "{report}");
+    }
+
+    #[test]
+    fn invalid_toml_reports_the_line() {
+        let problems = Config::parse("title = \"T\"\nbase_url = \n").unwrap_err();
+        assert!(problems.to_string().contains("config.toml:2:"), "{problems}");
+    }
+
+    #[test]
+    fn zero_pagination_is_refused() {
+        let problems = Config::parse(&format!("{MINIMAL}paginate_by = 0\n")).unwrap_err();
+        assert!(problems.to_string().contains("paginate_by"), "{problems}");
+    }
+}

@@ -1,0 +1,347 @@
+//! One content file into one checked `Article`, or every problem with it.
+
+use std::ops::Range;
+
+use time::{Date, Month, Time};
+use toml::Spanned;
+
+use super::front_matter::{self, RawFrontMatter, Split};
+use super::{markdown, slug};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use crate::model::{Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
+
+/// Parses the file `file` (relative to `content/`) whose text is `text`.
+pub fn parse(file: &str, text: &str, cities: &CityRegistry) -> Result<Article, Diagnostics> {
+    let display_path = format!("content/{file}");
+    let in_file = |d: Diagnostic| d.in_file(&display_path);
+    let split = front_matter::split(text).map_err(in_file)?;
+    let raw = front_matter::parse(text, &split).map_err(in_file)?;
+    let mut checker = Checker {
+        text,
+        split: &split,
+        problems: Diagnostics::default(),
+    };
+    let article = checker.article(file, raw, cities);
+    let problems: Diagnostics = checker.problems.iter().cloned().map(in_file).collect();
+    match article {
+        Some(article) if problems.is_empty() => Ok(article),
+        _ => Err(problems),
+    }
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    split: &'a Split<'a>,
+    problems: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn article(&mut self, file: &str, raw: RawFrontMatter, cities: &CityRegistry) -> Option<Article> {
+        let title = self.title(raw.title);
+        let date = self.date(raw.date);
+        let cities = self.cities(raw.cities, cities);
+        let topics = self.topics(&raw.topics);
+        let slug = self.slug(raw.slug, title.as_deref());
+        let body = markdown::render(self.split.body);
+        let summary = raw
+            .summary
+            .as_deref()
+            .and_then(markdown::render_summary)
+            .or(body.summary);
+        let (summary_html, summary_text) = summary.map(|s| (s.html, s.text)).unwrap_or_default();
+        Some(Article {
+            file: file.to_string(),
+            title: title?,
+            slug: slug?,
+            date: date?,
+            cities: cities?,
+            topics,
+            summary_html,
+            summary_text,
+            body_html: body.html,
+            source: raw.source,
+            source_url: raw.source_url,
+            draft: raw.draft,
+        })
+    }
+
+    fn report(&mut self, span: Range<usize>, message: String, label: &str, help: String) {
+        self.problems.push(
+            Diagnostic::error(message)
+                .at(SourceSpan::locate(self.text, span))
+                .label(label)
+                .help(help),
+        );
+    }
+
+    fn missing(&mut self, field: &str, example: &str) {
+        let fence = self.text.find("+++").unwrap_or(0);
+        self.report(
+            fence..fence + 3,
+            format!("the front matter has no `{field}`"),
+            "in this front matter",
+            format!("add a line such as `{example}` between the `+++` lines"),
+        );
+    }
+
+    fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
+        front_matter::file_span(self.split, value)
+    }
+
+    fn title(&mut self, title: Option<Spanned<String>>) -> Option<String> {
+        let Some(title) = title else {
+            self.missing("title", "title = \"Wuxi and Xuzhou sign a cooperation agreement\"");
+            return None;
+        };
+        if title.get_ref().trim().is_empty() {
+            let span = self.span(&title);
+            self.report(span, "the title is empty".into(), "empty", "write the headline readers will see".into());
+            return None;
+        }
+        Some(title.into_inner().trim().to_string())
+    }
+
+    fn date(&mut self, date: Option<Spanned<toml::Value>>) -> Option<PublishedDate> {
+        let Some(date) = date else {
+            self.missing("date", "date = 2020-06-09");
+            return None;
+        };
+        let parsed = match date.get_ref() {
+            toml::Value::Datetime(datetime) => published_date(datetime),
+            toml::Value::String(text) => text.trim().parse().ok().and_then(|d| published_date(&d)),
+            _ => None,
+        };
+        if parsed.is_none() {
+            let span = self.span(&date);
+            self.report(
+                span,
+                format!("{} is not a date", describe(date.get_ref())),
+                "expected a date",
+                "write the date as YYYY-MM-DD, like `date = 2020-06-09`, optionally with a time: `2020-06-09T10:30:00+08:00`".into(),
+            );
+        }
+        parsed
+    }
+
+    fn cities(&mut self, references: Option<Spanned<Vec<Spanned<String>>>>, registry: &CityRegistry) -> Option<Vec<CityId>> {
+        let Some(references) = references else {
+            self.missing("cities", "cities = [\"wuxi\", \"xuzhou\"]");
+            return None;
+        };
+        if references.get_ref().is_empty() {
+            let span = self.span(&references);
+            self.report(span, "`cities` is empty".into(), "no city", "name at least one city this news is about, by its key in config.toml".into());
+            return None;
+        }
+        let mut ids = Vec::new();
+        let mut all_found = true;
+        for reference in references.get_ref() {
+            match self.city(reference, registry) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => all_found = false,
+            }
+        }
+        all_found.then_some(ids)
+    }
+
+    fn city(&mut self, reference: &Spanned<String>, registry: &CityRegistry) -> Option<CityId> {
+        let span = self.span(reference);
+        let name = reference.get_ref();
+        match registry.resolve(name) {
+            CityLookup::Found(id) => return Some(id),
+            CityLookup::Ambiguous(ids) => {
+                let keys: Vec<String> = ids.iter().map(|id| format!("`{}`", registry.get(*id).key)).collect();
+                self.report(
+                    span,
+                    format!("`{name}` could mean more than one city: {}", keys.join(" or ")),
+                    "ambiguous",
+                    format!("write the key of the city you mean, one of {}", keys.join(", ")),
+                );
+            }
+            CityLookup::Unknown { closest } => {
+                let help = match closest {
+                    Some(id) => format!(
+                        "did you mean `{}`? Otherwise declare the city in config.toml under [cities.{}]",
+                        registry.get(id).key,
+                        slug::slugify(name)
+                    ),
+                    None => format!(
+                        "declare the city in config.toml: [cities.{}] with `name` and `province`",
+                        slug::slugify(name)
+                    ),
+                };
+                self.report(span, format!("`{name}` is not a declared city"), "unknown city", help);
+            }
+        }
+        None
+    }
+
+    fn topics(&mut self, topics: &[Spanned<String>]) -> Vec<Topic> {
+        let mut result: Vec<Topic> = Vec::new();
+        for topic in topics {
+            let slug = slug::slugify(topic.get_ref());
+            if slug.is_empty() {
+                let span = self.span(topic);
+                self.report(span, format!("topic `{}` has no letters or digits", topic.get_ref()), "cannot be a URL", "give the topic a name with letters or digits, or remove it".into());
+            } else if result.iter().all(|t| t.slug != slug) {
+                result.push(Topic {
+                    name: topic.get_ref().trim().to_string(),
+                    slug,
+                });
+            }
+        }
+        result
+    }
+
+    fn slug(&mut self, explicit: Option<Spanned<String>>, title: Option<&str>) -> Option<String> {
+        if let Some(explicit) = explicit {
+            if slug::is_slug(explicit.get_ref()) {
+                return Some(explicit.into_inner());
+            }
+            let span = self.span(&explicit);
+            let suggestion = slug::slugify(explicit.get_ref());
+            let help = if suggestion.is_empty() {
+                "use lowercase ASCII letters, digits and single hyphens".to_string()
+            } else {
+                format!("use lowercase ASCII letters, digits and single hyphens, like `slug = \"{suggestion}\"`")
+            };
+            self.report(span, format!("`{}` cannot be used as a slug", explicit.get_ref()), "not URL-safe", help);
+            return None;
+        }
+        let slug = slug::slugify(title?);
+        if slug.is_empty() {
+            self.missing("slug", "slug = \"wuxi-xuzhou-agreement\"");
+            return None;
+        }
+        Some(slug)
+    }
+}
+
+/// A TOML value as an editor would recognise it in a message.
+fn describe(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => format!("`{text}`"),
+        toml::Value::Datetime(datetime) => format!("`{datetime}`"),
+        toml::Value::Integer(number) => format!("`{number}`"),
+        toml::Value::Float(number) => format!("`{number}`"),
+        toml::Value::Boolean(flag) => format!("`{flag}`"),
+        toml::Value::Array(_) => "a list".to_string(),
+        toml::Value::Table(_) => "a table".to_string(),
+    }
+}
+
+/// A TOML date or datetime as a publication date; `None` when it has no
+/// calendar date or names a day that does not exist.
+fn published_date(datetime: &toml::value::Datetime) -> Option<PublishedDate> {
+    let date = datetime.date?;
+    let month = Month::try_from(date.month).ok()?;
+    let day = Date::from_calendar_date(i32::from(date.year), month, date.day).ok()?;
+    let time = match datetime.time {
+        Some(t) => Some(Time::from_hms(t.hour, t.minute, t.second.unwrap_or(0)).ok()?),
+        None => None,
+    };
+    let offset = datetime.offset.map(|offset| match offset {
+        toml::value::Offset::Z => 0,
+        toml::value::Offset::Custom { minutes } => minutes,
+    });
+    Some(PublishedDate::new(day, time, offset))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::City;
+
+    fn registry() -> CityRegistry {
+        let city = |key: &str, name: &str, province: &str| City {
+            key: key.into(),
+            name: name.into(),
+            province: province.into(),
+            aliases: vec![format!("{name} City")],
+        };
+        CityRegistry::new(vec![
+            city("wuxi", "Wuxi", "Jiangsu"),
+            city("xuzhou", "Xuzhou", "Jiangsu"),
+            city("taizhou-js", "Taizhou", "Jiangsu"),
+            city("taizhou-zj", "Taizhou", "Zhejiang"),
+        ])
+    }
+
+    fn parse_text(text: &str) -> Result<Article, Diagnostics> {
+        parse("news/a.md", text, &registry())
+    }
+
+    #[test]
+    fn a_complete_article() {
+        let text = "+++\ntitle = \"Wuxi and Xuzhou sign\"\ndate = 2020-06-09\ncities = [\"Wuxi\", \"xuzhou city\", \"wuxi\"]\ntopics = [\"Industrial parks\"]\n+++\nSeven parks.\n";
+        let article = parse_text(text).unwrap();
+        assert_eq!(article.slug, "wuxi-and-xuzhou-sign");
+        assert_eq!(article.cities.len(), 2);
+        assert_eq!(article.topics[0].slug, "industrial-parks");
+        assert_eq!(article.summary_text, "Seven parks.");
+        assert_eq!(article.date.iso_date(), "2020-06-09");
+    }
+
+    #[test]
+    fn every_missing_field_is_reported_at_once() {
+        let problems = parse_text("+++\ndraft = true\n+++\n").unwrap_err().to_string();
+        for field in ["`title`", "`date`", "`cities`"] {
+            assert!(problems.contains(&format!("the front matter has no {field}")), "{problems}");
+        }
+        assert!(problems.contains("content/news/a.md:1:1"), "{problems}");
+    }
+
+    #[test]
+    fn bad_dates_are_refused() {
+        for date in ["\"next Tuesday\"", "10:30:00", "\"2021-02-30\"", "3"] {
+            let text = format!("+++\ntitle = \"T\"\ndate = {date}\ncities = [\"wuxi\"]\n+++\n");
+            let problems = parse_text(&text).unwrap_err().to_string();
+            assert!(problems.contains("is not a date"), "{date}: {problems}");
+            assert!(problems.contains("content/news/a.md:3:8"), "{problems}");
+        }
+    }
+
+    #[test]
+    fn quoted_dates_and_offsets_are_accepted() {
+        let text = "+++\ntitle = \"T\"\ndate = \"2021-03-31T23:30:00-05:00\"\ncities = [\"wuxi\"]\n+++\n";
+        let article = parse_text(text).unwrap();
+        assert_eq!(article.date.year_month().month, 3);
+    }
+
+    #[test]
+    fn undeclared_city_suggests_the_closest() {
+        let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\", \"Xuzou\"]\n+++\n";
+        let problems = parse_text(text).unwrap_err().to_string();
+        assert!(problems.contains("`Xuzou` is not a declared city"), "{problems}");
+        assert!(problems.contains("content/news/a.md:4:19"), "{problems}");
+        assert!(problems.contains("did you mean `xuzhou`?"), "{problems}");
+    }
+
+    #[test]
+    fn ambiguous_city_names_both_keys() {
+        let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"Taizhou\"]\n+++\n";
+        let problems = parse_text(text).unwrap_err().to_string();
+        assert!(problems.contains("`taizhou-js` or `taizhou-zj`"), "{problems}");
+    }
+
+    #[test]
+    fn explicit_slugs_must_be_url_safe() {
+        let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nslug = \"../Escape\"\n+++\n";
+        let problems = parse_text(text).unwrap_err().to_string();
+        assert!(problems.contains("slug = \"escape\""), "{problems}");
+    }
+
+    #[test]
+    fn chinese_titles_get_ascii_slugs() {
+        let text = "+++\ntitle = \"无锡徐州签署协议\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\n";
+        let article = parse_text(text).unwrap();
+        assert!(slug::is_slug(&article.slug), "{}", article.slug);
+    }
+
+    #[test]
+    fn summary_field_wins_over_the_body() {
+        let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nsummary = \"Short.\"\n+++\nLong body.\n";
+        assert_eq!(parse_text(text).unwrap().summary_text, "Short.");
+    }
+}

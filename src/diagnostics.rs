@@ -1,0 +1,261 @@
+//! Problems found in a site's files, reported the way compilers report them:
+//! what is wrong, where (file, line, column, the line itself), and how to fix it.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One line of a file with the part of it the problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSpan {
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    pub line_text: String,
+    /// Byte range within `line_text`.
+    pub range: Range<usize>,
+}
+
+impl SourceSpan {
+    /// Locates a byte range of a whole file. A range that runs over several
+    /// lines is cut at the end of its first line: one marked line reads best.
+    pub fn locate(text: &str, range: Range<usize>) -> SourceSpan {
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let end = floor_char_boundary(text, range.end.clamp(start, line_start + line_text.len()));
+        SourceSpan {
+            line: text[..line_start].matches('\n').count() + 1,
+            column: text[line_start..start].chars().count() + 1,
+            line_text: line_text.to_string(),
+            range: (start - line_start)..(end - line_start),
+        }
+    }
+
+    /// The span of a whole line, given its 1-based number.
+    pub fn line(text: &str, line: usize) -> Option<SourceSpan> {
+        let start = if line <= 1 {
+            0
+        } else {
+            text.match_indices('\n').nth(line - 2)?.0 + 1
+        };
+        let len = text[start..].find('\n').unwrap_or(text.len() - start);
+        Some(SourceSpan::locate(text, start..start + len))
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// A problem with one of the site's files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file, relative to the site root where possible.
+    pub file: Option<PathBuf>,
+    pub span: Option<SourceSpan>,
+    /// Says what is wrong at the marked spot.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Diagnostic {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn at(mut self, span: SourceSpan) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Diagnostic {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Renders the report; `color` adds terminal colours.
+    pub fn render(&self, color: bool) -> String {
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let path = self.file.as_ref().map(|p| p.display().to_string());
+        let mut group = Group::with_title(level.primary_title(self.message.as_str()));
+        match (&path, &self.span) {
+            (Some(path), Some(span)) => {
+                let mut annotation = AnnotationKind::Primary.span(span.range.clone());
+                if let Some(label) = &self.label {
+                    annotation = annotation.label(label.as_str());
+                }
+                group = group.element(
+                    Snippet::source(span.line_text.as_str())
+                        .line_start(span.line)
+                        .path(path.as_str())
+                        .annotation(annotation),
+                );
+            }
+            (Some(path), None) => group = group.element(Origin::path(path.as_str())),
+            _ => {}
+        }
+        if let Some(help) = &self.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        renderer.render(&[group])
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// Every problem found in one run, in a stable order (by file, then line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn sorted(mut self) -> Diagnostics {
+        self.0.sort_by(|a, b| {
+            let line = |d: &Diagnostic| d.span.as_ref().map(|s| (s.line, s.column));
+            (&a.file, line(a), a.severity).cmp(&(&b.file, line(b), b.severity))
+        });
+        self
+    }
+
+    /// `Ok(value)` when nothing here is an error.
+    pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
+        if self.error_count() == 0 {
+            Ok(value)
+        } else {
+            Err(self.sorted())
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics(vec![diagnostic])
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_line_and_column() {
+        let text = "+++\ntitle = 1\ncities = [\"wuxy\"]\n";
+        let offset = text.find("\"wuxy\"").unwrap();
+        let span = SourceSpan::locate(text, offset..offset + 6);
+        assert_eq!((span.line, span.column), (3, 11));
+        assert_eq!(span.line_text, "cities = [\"wuxy\"]");
+        assert_eq!(&span.line_text[span.range.clone()], "\"wuxy\"");
+    }
+
+    #[test]
+    fn locate_clips_multi_line_ranges_and_counts_characters() {
+        let text = "标题 = x\r\nnext";
+        let span = SourceSpan::locate(text, 7..text.len());
+        assert_eq!((span.line, span.column), (1, 4));
+        assert_eq!(span.line_text, "标题 = x");
+        assert_eq!(span.range, 7..10);
+    }
+
+    #[test]
+    fn line_picks_a_whole_line() {
+        let span = SourceSpan::line("a\nbb\nccc", 2).unwrap();
+        assert_eq!((span.line, span.line_text.as_str()), (2, "bb"));
+        assert!(SourceSpan::line("a", 5).is_none());
+    }
+
+    #[test]
+    fn plain_rendering_names_file_line_and_help() {
+        let text = "cities = [\"wuxy\"]";
+        let report = Diagnostic::error("undeclared city `wuxy`")
+            .in_file("content/a.md")
+            .at(SourceSpan::locate(text, 10..16))
+            .label("not in config.toml")
+            .help("did you mean `wuxi`?")
+            .render(false);
+        assert!(report.starts_with("error: undeclared city `wuxy`"), "{report}");
+        assert!(report.contains("content/a.md:1:11"), "{report}");
+        assert!(report.contains("help: did you mean `wuxi`?"), "{report}");
+    }
+}

@@ -1,0 +1,16 @@
+//! Concord turns a folder of Markdown cooperation news into a static website
+//! with index pages by city, by date and by topic.
+//!
+//! The pipeline runs one way: [`config`] and [`content`] load the files,
+//! [`model`] holds the checked site and its indexes, [`render`] turns it into
+//! pages, and [`output`] writes them. [`build`] strings them together.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod render;
+
+pub use build::{build, load_site, BuildOptions, BuildReport, Error};

@@ -1,0 +1,182 @@
+//! Cities and the registry that resolves an editor's reference ("Xuzhou City",
+//! "徐州", "xuzhou") to exactly one declared city.
+
+use std::collections::HashMap;
+
+/// Index of a city in its registry. Only a registry hands these out, so a
+/// `CityId` always names a declared city.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CityId(u32);
+
+impl CityId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct City {
+    /// URL-safe identifier: `/cities/<key>/`.
+    pub key: String,
+    pub name: String,
+    pub province: String,
+    pub aliases: Vec<String>,
+}
+
+/// What a reference to a city turned out to mean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CityLookup {
+    Found(CityId),
+    /// The reference is a name or alias of more than one city.
+    Ambiguous(Vec<CityId>),
+    /// No city answers to it; the closest declared one, if any is close.
+    Unknown { closest: Option<CityId> },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CityRegistry {
+    cities: Vec<City>,
+    by_key: HashMap<String, CityId>,
+    by_name: HashMap<String, Vec<CityId>>,
+}
+
+impl CityRegistry {
+    /// Cities are kept in key order, so every listing of them is stable.
+    pub fn new(mut cities: Vec<City>) -> CityRegistry {
+        cities.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut registry = CityRegistry::default();
+        for (index, city) in cities.iter().enumerate() {
+            let id = CityId(index as u32);
+            registry.by_key.insert(fold(&city.key), id);
+            for name in std::iter::once(&city.name).chain(&city.aliases) {
+                let ids = registry.by_name.entry(fold(name)).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        registry.cities = cities;
+        registry
+    }
+
+    /// A key always wins: it is the one spelling that cannot be ambiguous.
+    pub fn resolve(&self, reference: &str) -> CityLookup {
+        let folded = fold(reference);
+        if let Some(&id) = self.by_key.get(&folded) {
+            return CityLookup::Found(id);
+        }
+        match self.by_name.get(&folded).map(Vec::as_slice) {
+            Some([id]) => CityLookup::Found(*id),
+            Some(ids) if !ids.is_empty() => CityLookup::Ambiguous(ids.to_vec()),
+            _ => CityLookup::Unknown {
+                closest: self.closest(&folded),
+            },
+        }
+    }
+
+    fn closest(&self, folded: &str) -> Option<CityId> {
+        let keys = self.by_key.iter().map(|(k, id)| (k, *id));
+        let names = self
+            .by_name
+            .iter()
+            .flat_map(|(n, ids)| ids.iter().map(move |id| (n, *id)));
+        keys.chain(names)
+            .map(|(candidate, id)| (strsim::levenshtein(folded, candidate), candidate, id))
+            .filter(|(distance, candidate, _)| *distance <= candidate.chars().count().div_ceil(3))
+            .min()
+            .map(|(_, _, id)| id)
+    }
+
+    pub fn get(&self, id: CityId) -> &City {
+        &self.cities[id.index()]
+    }
+
+    pub fn by_key(&self, key: &str) -> Option<CityId> {
+        self.by_key.get(key).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.cities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cities.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (CityId, &City)> {
+        self.cities
+            .iter()
+            .enumerate()
+            .map(|(i, city)| (CityId(i as u32), city))
+    }
+}
+
+fn fold(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn city(key: &str, name: &str, province: &str, aliases: &[&str]) -> City {
+        City {
+            key: key.into(),
+            name: name.into(),
+            province: province.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn registry() -> CityRegistry {
+        CityRegistry::new(vec![
+            city("xuzhou", "Xuzhou", "Jiangsu", &["Xuzhou City", "徐州"]),
+            city("wuxi", "Wuxi", "Jiangsu", &[]),
+            city("taizhou-js", "Taizhou", "Jiangsu", &[]),
+            city("taizhou-zj", "Taizhou", "Zhejiang", &[]),
+        ])
+    }
+
+    #[test]
+    fn resolves_keys_names_and_aliases_ignoring_case() {
+        let registry = registry();
+        let xuzhou = registry.by_key("xuzhou").unwrap();
+        for reference in ["xuzhou", "XUZHOU", "Xuzhou City", " xuzhou city ", "徐州"] {
+            assert_eq!(registry.resolve(reference), CityLookup::Found(xuzhou));
+        }
+    }
+
+    #[test]
+    fn a_shared_name_is_ambiguous_but_keys_are_not() {
+        let registry = registry();
+        let js = registry.by_key("taizhou-js").unwrap();
+        let zj = registry.by_key("taizhou-zj").unwrap();
+        assert_eq!(
+            registry.resolve("taizhou"),
+            CityLookup::Ambiguous(vec![js, zj])
+        );
+        assert_eq!(registry.resolve("Taizhou-ZJ"), CityLookup::Found(zj));
+    }
+
+    #[test]
+    fn unknown_names_suggest_a_close_city_only() {
+        let registry = registry();
+        let wuxi = registry.by_key("wuxi").unwrap();
+        assert_eq!(
+            registry.resolve("wuxy"),
+            CityLookup::Unknown {
+                closest: Some(wuxi)
+            }
+        );
+        assert_eq!(
+            registry.resolve("Lhasa"),
+            CityLookup::Unknown { closest: None }
+        );
+    }
+
+    #[test]
+    fn cities_iterate_in_key_order() {
+        let keys: Vec<_> = registry().iter().map(|(_, c)| c.key.clone()).collect();
+        assert_eq!(keys, ["taizhou-js", "taizhou-zj", "wuxi", "xuzhou"]);
+    }
+}

@@ -1,0 +1,337 @@
+//! The whole site as one immutable value: articles newest first, and every
+//! index (by city, by month, by topic) built once from them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Article, CityId, CityRegistry, YearMonth};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Position of an article in `Site::articles`, so smaller is newer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ArticleId(u32);
+
+impl ArticleId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearArchive {
+    pub year: i32,
+    pub articles: Vec<ArticleId>,
+    /// Newest month first.
+    pub months: Vec<MonthArchive>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthArchive {
+    pub month: YearMonth,
+    pub articles: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicIndex {
+    /// As the newest article that uses the topic spells it.
+    pub name: String,
+    pub slug: String,
+    pub articles: Vec<ArticleId>,
+}
+
+/// A city another city appears with, and on how many articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partner {
+    pub city: CityId,
+    pub shared: usize,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    cities: CityRegistry,
+    articles: Vec<Article>,
+    all: Vec<ArticleId>,
+    by_city: Vec<Vec<ArticleId>>,
+    partners: Vec<Vec<Partner>>,
+    /// Newest year first.
+    archive: Vec<YearArchive>,
+    /// By slug.
+    topics: Vec<TopicIndex>,
+}
+
+impl Site {
+    /// Builds every index. Fails, naming both files, when two articles would share a URL.
+    pub fn new(cities: CityRegistry, mut articles: Vec<Article>) -> Result<Site, Diagnostics> {
+        articles.sort_by(Article::newest_first);
+        check_unique_slugs(&articles)?;
+        let all: Vec<ArticleId> = (0..articles.len() as u32).map(ArticleId).collect();
+        let mut by_city = vec![Vec::new(); cities.len()];
+        for &id in &all {
+            for city in &articles[id.index()].cities {
+                by_city[city.index()].push(id);
+            }
+        }
+        Ok(Site {
+            partners: partners(&cities, &articles),
+            archive: archive(&articles),
+            topics: topics(&articles),
+            all,
+            by_city,
+            cities,
+            articles,
+        })
+    }
+
+    pub fn cities(&self) -> &CityRegistry {
+        &self.cities
+    }
+
+    pub fn articles(&self) -> &[Article] {
+        &self.articles
+    }
+
+    pub fn article(&self, id: ArticleId) -> &Article {
+        &self.articles[id.index()]
+    }
+
+    /// Every article, newest first.
+    pub fn all(&self) -> &[ArticleId] {
+        &self.all
+    }
+
+    pub fn articles_in(&self, city: CityId) -> &[ArticleId] {
+        &self.by_city[city.index()]
+    }
+
+    /// Partner cities, most shared articles first, then by key.
+    pub fn partners_of(&self, city: CityId) -> &[Partner] {
+        &self.partners[city.index()]
+    }
+
+    pub fn archive(&self) -> &[YearArchive] {
+        &self.archive
+    }
+
+    pub fn topics(&self) -> &[TopicIndex] {
+        &self.topics
+    }
+
+    /// The next older article.
+    pub fn older(&self, id: ArticleId) -> Option<ArticleId> {
+        let next = id.index() + 1;
+        (next < self.articles.len()).then_some(ArticleId(next as u32))
+    }
+
+    /// The next newer article.
+    pub fn newer(&self, id: ArticleId) -> Option<ArticleId> {
+        id.0.checked_sub(1).map(ArticleId)
+    }
+
+    /// Up to `count` other articles that share a city with `id`, the closest
+    /// in time first. Looks only at neighbours in each city's list, so the
+    /// cost does not grow with the size of the site.
+    pub fn related(&self, id: ArticleId, count: usize) -> Vec<ArticleId> {
+        let mut candidates: Vec<ArticleId> = Vec::new();
+        for city in &self.article(id).cities {
+            let list = self.articles_in(*city);
+            let at = list.binary_search(&id).unwrap_or_else(|i| i);
+            let from = at.saturating_sub(count);
+            let to = (at + count + 1).min(list.len());
+            candidates.extend(list[from..to].iter().filter(|other| **other != id));
+        }
+        candidates.sort_by_key(|other| (other.0.abs_diff(id.0), *other));
+        candidates.dedup();
+        candidates.truncate(count);
+        candidates
+    }
+}
+
+fn check_unique_slugs(articles: &[Article]) -> Result<(), Diagnostics> {
+    let mut seen: HashMap<&str, &Article> = HashMap::with_capacity(articles.len());
+    let mut problems = Diagnostics::default();
+    let mut sorted: Vec<&Article> = articles.iter().collect();
+    sorted.sort_by(|a, b| a.file.cmp(&b.file));
+    for article in sorted {
+        if let Some(first) = seen.insert(&article.slug, article) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "`{}` and `{}` would both be published at /news/{}/",
+                    first.file, article.file, article.slug
+                ))
+                .in_file(format!("content/{}", article.file))
+                .help("give one of them a different title, or set `slug = \"...\"` in its front matter"),
+            );
+            seen.insert(&first.slug, first);
+        }
+    }
+    problems.into_result(())
+}
+
+fn partners(cities: &CityRegistry, articles: &[Article]) -> Vec<Vec<Partner>> {
+    let mut counts = vec![BTreeMap::<CityId, usize>::new(); cities.len()];
+    for article in articles {
+        for city in &article.cities {
+            for other in article.cities.iter().filter(|other| *other != city) {
+                *counts[city.index()].entry(*other).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|shared| {
+            let mut partners: Vec<Partner> = shared
+                .into_iter()
+                .map(|(city, shared)| Partner { city, shared })
+                .collect();
+            partners.sort_by_key(|p| (std::cmp::Reverse(p.shared), p.city));
+            partners
+        })
+        .collect()
+}
+
+fn archive(articles: &[Article]) -> Vec<YearArchive> {
+    let mut years: Vec<YearArchive> = Vec::new();
+    for (index, article) in articles.iter().enumerate() {
+        let id = ArticleId(index as u32);
+        let month = article.date.year_month();
+        if years.last().is_none_or(|y| y.year != month.year) {
+            years.push(YearArchive {
+                year: month.year,
+                articles: Vec::new(),
+                months: Vec::new(),
+            });
+        }
+        let year = years.last_mut().expect("pushed above");
+        year.articles.push(id);
+        if year.months.last().is_none_or(|m| m.month != month) {
+            year.months.push(MonthArchive {
+                month,
+                articles: Vec::new(),
+            });
+        }
+        year.months.last_mut().expect("pushed above").articles.push(id);
+    }
+    years
+}
+
+fn topics(articles: &[Article]) -> Vec<TopicIndex> {
+    let mut by_slug: BTreeMap<&str, TopicIndex> = BTreeMap::new();
+    for (index, article) in articles.iter().enumerate() {
+        for topic in &article.topics {
+            by_slug
+                .entry(&topic.slug)
+                .or_insert_with(|| TopicIndex {
+                    name: topic.name.clone(),
+                    slug: topic.slug.clone(),
+                    articles: Vec::new(),
+                })
+                .articles
+                .push(ArticleId(index as u32));
+        }
+    }
+    by_slug.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{City, PublishedDate, Topic};
+    use time::{Date, Month};
+
+    fn registry() -> CityRegistry {
+        let city = |key: &str| City {
+            key: key.into(),
+            name: key.into(),
+            province: "Jiangsu".into(),
+            aliases: vec![],
+        };
+        CityRegistry::new(vec![city("wuxi"), city("xuzhou"), city("suzhou")])
+    }
+
+    fn article(registry: &CityRegistry, title: &str, ymd: (i32, u8, u8), cities: &[&str]) -> Article {
+        let date = Date::from_calendar_date(ymd.0, Month::try_from(ymd.1).unwrap(), ymd.2).unwrap();
+        Article {
+            file: format!("{title}.md"),
+            title: title.into(),
+            slug: title.to_lowercase(),
+            date: PublishedDate::new(date, None, None),
+            cities: cities.iter().map(|c| registry.by_key(c).unwrap()).collect(),
+            topics: vec![Topic {
+                name: "Parks".into(),
+                slug: "parks".into(),
+            }],
+            summary_html: String::new(),
+            summary_text: String::new(),
+            body_html: String::new(),
+            source: None,
+            source_url: None,
+            draft: false,
+        }
+    }
+
+    fn site() -> Site {
+        let r = registry();
+        let articles = vec![
+            article(&r, "B", (2020, 6, 9), &["wuxi", "xuzhou"]),
+            article(&r, "A", (2020, 6, 9), &["xuzhou"]),
+            article(&r, "C", (2023, 7, 3), &["xuzhou", "suzhou"]),
+            article(&r, "D", (2020, 5, 1), &["wuxi"]),
+        ];
+        Site::new(r, articles).unwrap()
+    }
+
+    fn titles(site: &Site, ids: &[ArticleId]) -> Vec<String> {
+        ids.iter().map(|id| site.article(*id).title.clone()).collect()
+    }
+
+    #[test]
+    fn articles_are_newest_first_with_ties_by_title() {
+        let site = site();
+        assert_eq!(titles(&site, site.all()), ["C", "A", "B", "D"]);
+    }
+
+    #[test]
+    fn city_index_and_partners() {
+        let site = site();
+        let xuzhou = site.cities().by_key("xuzhou").unwrap();
+        assert_eq!(titles(&site, site.articles_in(xuzhou)), ["C", "A", "B"]);
+        let partners: Vec<_> = site
+            .partners_of(xuzhou)
+            .iter()
+            .map(|p| (site.cities().get(p.city).key.as_str(), p.shared))
+            .collect();
+        assert_eq!(partners, [("suzhou", 1), ("wuxi", 1)]);
+    }
+
+    #[test]
+    fn archive_groups_by_year_and_month() {
+        let site = site();
+        let archive = site.archive();
+        assert_eq!(archive.iter().map(|y| y.year).collect::<Vec<_>>(), [2023, 2020]);
+        let months: Vec<_> = archive[1]
+            .months
+            .iter()
+            .map(|m| (m.month.month, m.articles.len()))
+            .collect();
+        assert_eq!(months, [(6, 2), (5, 1)]);
+    }
+
+    #[test]
+    fn neighbours_and_related() {
+        let site = site();
+        let a = ArticleId(1);
+        assert_eq!(site.newer(a), Some(ArticleId(0)));
+        assert_eq!(site.older(ArticleId(3)), None);
+        assert_eq!(titles(&site, &site.related(a, 5)), ["C", "B"]);
+    }
+
+    #[test]
+    fn duplicate_slugs_name_both_files() {
+        let r = registry();
+        let articles = vec![
+            article(&r, "Same", (2020, 1, 1), &["wuxi"]),
+            article(&r, "same", (2021, 1, 1), &["wuxi"]),
+        ];
+        let problems = Site::new(r, articles).unwrap_err().to_string();
+        assert!(problems.contains("`Same.md` and `same.md`"), "{problems}");
+    }
+}

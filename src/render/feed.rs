@@ -1,0 +1,84 @@
+//! Atom 1.0 feeds, the sitemap and robots.txt: written directly rather than
+//! through templates, so that they are always well-formed XML.
+
+use std::fmt::Write;
+
+use super::escape::escape;
+use super::plan::Page;
+use crate::config::BaseUrl;
+use crate::model::{ArticleId, Site};
+
+/// How many of the newest articles a feed carries.
+pub const FEED_SIZE: usize = 20;
+
+/// A feed of the newest articles among `ids`.
+pub struct Feed<'a> {
+    pub title: String,
+    /// Site path of the feed itself.
+    pub path: String,
+    /// Site path of the HTML page the feed follows.
+    pub page_path: String,
+    pub ids: &'a [ArticleId],
+}
+
+pub fn atom(site: &Site, base_url: &BaseUrl, author: &str, feed: &Feed<'_>) -> String {
+    let entries = &feed.ids[..feed.ids.len().min(FEED_SIZE)];
+    let updated = entries.first().map_or_else(
+        || "1970-01-01T00:00:00Z".to_string(),
+        |id| site.article(*id).date.rfc3339(),
+    );
+    let mut xml = String::with_capacity(2048 + entries.len() * 4096);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    let self_url = base_url.join(&feed.path);
+    let _ = writeln!(xml, "  <title>{}</title>", escape(&feed.title));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&self_url));
+    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(&self_url));
+    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&base_url.join(&feed.page_path)));
+    let _ = writeln!(xml, "  <updated>{updated}</updated>");
+    let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(author));
+    for id in entries {
+        write_entry(&mut xml, site, base_url, *id);
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId) {
+    let article = site.article(id);
+    let url = escape(&base_url.join(&article.path()));
+    let date = article.date.rfc3339();
+    xml.push_str("  <entry>\n");
+    let _ = writeln!(xml, "    <title>{}</title>", escape(&article.title));
+    let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>");
+    let _ = writeln!(xml, "    <id>{url}</id>");
+    let _ = writeln!(xml, "    <published>{date}</published>");
+    let _ = writeln!(xml, "    <updated>{date}</updated>");
+    for city in &article.cities {
+        let city = site.cities().get(*city);
+        let _ = writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", escape(&city.key), escape(&city.name));
+    }
+    if !article.summary_html.is_empty() {
+        let _ = writeln!(xml, "    <summary type=\"html\">{}</summary>", escape(&article.summary_html));
+    }
+    let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&article.body_html));
+    xml.push_str("  </entry>\n");
+}
+
+/// Every page a reader can reach, with the article's date as `lastmod` on article pages.
+pub fn sitemap(site: &Site, base_url: &BaseUrl, pages: &[Page]) -> String {
+    let mut xml = String::with_capacity(128 + pages.len() * 96);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in pages.iter().filter(|p| p.kind.is_listed()) {
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape(&base_url.join(&page.path)));
+        if let super::plan::PageKind::Article(id) = page.kind {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", site.article(id).date.iso_date());
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(base_url: &BaseUrl) -> String {
+    format!("User-agent: *\nAllow: /\nSitemap: {}\n", base_url.join("sitemap.xml"))
+}

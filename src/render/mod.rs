@@ -1,0 +1,85 @@
+//! The site model into files: a page plan, typed views, Tera, feeds. Pages
+//! are rendered in parallel; nothing here touches the disk.
+
+mod escape;
+mod feed;
+mod pages;
+pub mod plan;
+pub mod theme;
+pub mod views;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::model::Site;
+use pages::Renderer;
+use plan::PageKind;
+pub use theme::Theme;
+
+/// One rendered file, with its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// How many files of each kind a build made, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PageCounts {
+    pub articles: usize,
+    pub lists: usize,
+    pub feeds: usize,
+    pub other: usize,
+}
+
+impl PageCounts {
+    fn count(&mut self, kind: PageKind) {
+        match kind {
+            PageKind::Article(_) => self.articles += 1,
+            PageKind::SiteFeed | PageKind::CityFeed(_) => self.feeds += 1,
+            PageKind::NotFound | PageKind::Sitemap | PageKind::Robots => self.other += 1,
+            _ => self.lists += 1,
+        }
+    }
+}
+
+pub struct RenderedSite {
+    pub files: Vec<RenderedFile>,
+    pub counts: PageCounts,
+}
+
+/// Renders every page of `site`; reports every page that fails.
+pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<RenderedSite, Diagnostics> {
+    let pages = plan::plan(site, config.paginate_by);
+    let renderer = Renderer {
+        site,
+        config,
+        theme,
+        site_view: views::SiteView::new(config, site),
+        pages: &pages,
+    };
+    let results: Vec<_> = pages
+        .par_iter()
+        .map(|page| {
+            renderer.render(page).map(|contents| RenderedFile {
+                path: page.output_file(),
+                contents,
+            })
+        })
+        .collect();
+    let mut counts = PageCounts::default();
+    let mut files = Vec::with_capacity(results.len());
+    let mut problems = Diagnostics::default();
+    for (page, result) in pages.iter().zip(results) {
+        match result {
+            Ok(file) => {
+                counts.count(page.kind);
+                files.push(file);
+            }
+            Err(problem) if !problems.iter().any(|p| p == &problem) => problems.push(problem),
+            Err(_) => {}
+        }
+    }
+    problems.into_result(RenderedSite { files, counts })
+}

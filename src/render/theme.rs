@@ -1,0 +1,155 @@
+//! Templates: the default theme compiled into the binary, with any file of
+//! the same name in the site's `templates/` taking its place.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+use walkdir::WalkDir;
+
+use super::escape::escape;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, from this repository's `templates/`.
+const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "article.html",
+    "cities.html",
+    "city.html",
+    "archive.html",
+    "year.html",
+    "month.html",
+    "topics.html",
+    "topic.html",
+    "404.html",
+);
+
+/// The default theme's assets, written to the output root unless the site's
+/// `static/` has a file of the same name.
+pub const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+
+/// A template's text and where it came from, for error messages.
+struct Source {
+    text: String,
+    /// `templates/x.html` for a site's own file; `None` for the embedded theme.
+    file: Option<String>,
+}
+
+pub struct Theme {
+    tera: Tera,
+    sources: BTreeMap<String, Source>,
+}
+
+impl Theme {
+    /// The embedded theme with the site's overrides from `root/templates/`.
+    pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
+        let mut sources: BTreeMap<String, Source> = EMBEDDED_TEMPLATES
+            .iter()
+            .map(|(name, text)| (name.to_string(), Source { text: text.to_string(), file: None }))
+            .collect();
+        sources.extend(site_templates(&root.join(TEMPLATES_DIR))?);
+        let mut tera = Tera::default();
+        tera.set_escape_fn(escape);
+        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
+            .map_err(|error| template_error(&sources, &error, "cannot be parsed"))?;
+        Ok(Theme { tera, sources })
+    }
+
+    pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(context)
+            .map_err(|error| template_error(&self.sources, &error, "cannot be given its data"))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|error| template_error(&self.sources, &error, "cannot be rendered"))
+    }
+}
+
+fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| {
+            Diagnostic::error(format!("cannot read the templates folder: {error}")).in_file(TEMPLATES_DIR)
+        })?;
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let name = relative.to_string_lossy().replace('\\', "/");
+        if !entry.file_type().is_file() || !name.ends_with(".html") {
+            continue;
+        }
+        let file = format!("{TEMPLATES_DIR}/{name}");
+        let text = std::fs::read_to_string(entry.path()).map_err(|error| {
+            Diagnostic::error(format!("cannot read the template: {error}"))
+                .in_file(&file)
+                .help("templates must be UTF-8 text")
+        })?;
+        found.push((name, Source { text, file: Some(file) }));
+    }
+    Ok(found)
+}
+
+/// Turns a Tera error into a report naming the template, and the line where Tera gives one.
+fn template_error(sources: &BTreeMap<String, Source>, error: &tera::Error, what: &str) -> Diagnostic {
+    let mut chain = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push(cause.to_string());
+        source = cause.source();
+    }
+    let named = sources
+        .iter()
+        .find(|(name, _)| chain.iter().any(|m| m.contains(&format!("'{name}'"))));
+    let detail = chain
+        .iter()
+        .flat_map(|m| m.lines())
+        .map(str::trim)
+        .find(|l| l.starts_with("= "))
+        .map(|l| l.trim_start_matches("= ").to_string())
+        .unwrap_or_else(|| chain.last().cloned().unwrap_or_default());
+    let Some((name, source)) = named else {
+        return Diagnostic::error(format!("a template {what}: {}", chain.join(": ")))
+            .help("check the templates in the site's templates/ folder");
+    };
+    let file = source.file.clone().unwrap_or_else(|| format!("{name} (built-in theme)"));
+    let mut diagnostic = Diagnostic::error(format!("template `{name}` {what}: {detail}"))
+        .in_file(file)
+        .help("fix the template; the README lists the variables each template receives");
+    if let Some(span) = line_of(&chain).and_then(|line| SourceSpan::line(&source.text, line)) {
+        diagnostic = diagnostic.at(span);
+    }
+    diagnostic
+}
+
+/// The line number of a parse error, from the ` --> 12:7` that Tera's parser prints.
+fn line_of(chain: &[String]) -> Option<usize> {
+    chain.iter().flat_map(|m| m.lines()).find_map(|line| {
+        let position = line.trim().strip_prefix("--> ")?;
+        position.split(':').next()?.trim().parse().ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_theme_parses() {
+        let theme = Theme::load(Path::new("/nonexistent")).unwrap();
+        for (name, _) in EMBEDDED_TEMPLATES {
+            assert!(theme.tera.get_template(name).is_ok(), "{name}");
+        }
+    }
+}

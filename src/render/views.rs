@@ -1,0 +1,199 @@
+//! What templates see: borrowed, serialisable views of the model, with every
+//! URL already absolute under `base_url`. The README documents each field.
+
+use serde::Serialize;
+
+use crate::config::{BaseUrl, Config};
+use crate::model::{Article, CityId, Site};
+
+/// `site` in every template.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub base_url: &'a str,
+    pub feed_url: String,
+    pub has_topics: bool,
+    pub extra: &'a toml::Table,
+}
+
+impl<'a> SiteView<'a> {
+    pub fn new(config: &'a Config, site: &Site) -> SiteView<'a> {
+        SiteView {
+            title: &config.title,
+            description: &config.description,
+            language: &config.language,
+            base_url: config.base_url.as_str(),
+            feed_url: config.base_url.join("atom.xml"),
+            has_topics: !site.topics().is_empty(),
+            extra: &config.extra,
+        }
+    }
+}
+
+/// `page` in every template: what the `<head>` of this page needs.
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    /// `home`, `article`, `cities`, `city`, `archive`, `year`, `month`, `topics`, `topic` or `404`.
+    pub kind: &'static str,
+    pub title: String,
+    pub description: String,
+    /// The canonical URL.
+    pub url: String,
+    /// Which page of a paginated list this is, from 1.
+    pub number: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CityLink<'a> {
+    pub key: &'a str,
+    pub name: &'a str,
+    pub province: &'a str,
+    pub url: String,
+}
+
+impl<'a> CityLink<'a> {
+    pub fn new(site: &'a Site, base_url: &BaseUrl, id: CityId) -> CityLink<'a> {
+        let city = site.cities().get(id);
+        CityLink {
+            key: &city.key,
+            name: &city.name,
+            province: &city.province,
+            url: base_url.join(&city_path(&city.key)),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// An article as a list shows it.
+#[derive(Debug, Serialize)]
+pub struct ArticleCard<'a> {
+    pub title: &'a str,
+    pub url: String,
+    /// `2020-06-09`
+    pub date: String,
+    /// `9 June 2020`
+    pub date_display: String,
+    pub cities: Vec<CityLink<'a>>,
+    pub summary_html: &'a str,
+}
+
+impl<'a> ArticleCard<'a> {
+    pub fn new(site: &'a Site, base_url: &BaseUrl, article: &'a Article) -> ArticleCard<'a> {
+        ArticleCard {
+            title: &article.title,
+            url: base_url.join(&article.path()),
+            date: article.date.iso_date(),
+            date_display: article.date.display(),
+            cities: article
+                .cities
+                .iter()
+                .map(|id| CityLink::new(site, base_url, *id))
+                .collect(),
+            summary_html: &article.summary_html,
+        }
+    }
+}
+
+/// `article` on an article page: the card plus everything else it has.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    #[serde(flatten)]
+    pub card: ArticleCard<'a>,
+    pub topics: Vec<TopicLink<'a>>,
+    pub summary_text: &'a str,
+    pub body_html: &'a str,
+    pub source: Option<&'a str>,
+    pub source_url: Option<&'a str>,
+}
+
+impl<'a> ArticleView<'a> {
+    pub fn new(site: &'a Site, base_url: &BaseUrl, article: &'a Article) -> ArticleView<'a> {
+        ArticleView {
+            card: ArticleCard::new(site, base_url, article),
+            topics: article
+                .topics
+                .iter()
+                .map(|topic| TopicLink {
+                    name: &topic.name,
+                    url: base_url.join(&topic_path(&topic.slug)),
+                })
+                .collect(),
+            summary_text: &article.summary_text,
+            body_html: &article.body_html,
+            source: article.source.as_deref(),
+            source_url: article.source_url.as_deref(),
+        }
+    }
+}
+
+/// `pagination` on list pages.
+#[derive(Debug, Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+/// A city with how many articles it has, on the cities page.
+#[derive(Debug, Serialize)]
+pub struct CityCount<'a> {
+    #[serde(flatten)]
+    pub city: CityLink<'a>,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Province<'a> {
+    pub name: &'a str,
+    pub cities: Vec<CityCount<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthLink {
+    pub year: i32,
+    pub month: u8,
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearLink {
+    pub year: i32,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<MonthLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicCount<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+pub fn city_path(key: &str) -> String {
+    format!("cities/{key}/")
+}
+
+pub fn topic_path(slug: &str) -> String {
+    format!("topics/{slug}/")
+}
+
+pub fn year_path(year: i32) -> String {
+    format!("archive/{year:04}/")
+}
+
+pub fn month_path(year: i32, month: u8) -> String {
+    format!("archive/{year:04}/{month:02}/")
+}
