@@ -12,7 +12,7 @@ use crate::render::{self, PageCounts, Theme};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the site has {} error{}", .0.error_count(), if .0.error_count() == 1 { "" } else { "s" })]
+    #[error("{} error{} in the site", .0.error_count(), if .0.error_count() == 1 { "" } else { "s" })]
     Site(Diagnostics),
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -45,8 +45,15 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let output = OutputDir::new(&options.root, &options.output)?;
-    let (config, site) = load_site(&options.root, options.base_url.as_deref(), options.include_drafts)?;
-    let theme = Theme::load(&options.root)?;
+    let loaded = load_site(&options.root, options.base_url.as_deref(), options.include_drafts);
+    let (config, site, theme) = match (loaded, Theme::load(&options.root)) {
+        (Ok((config, site)), Ok(theme)) => (config, site, theme),
+        (loaded, theme) => {
+            let mut problems = loaded.err().unwrap_or_default();
+            problems.extend(theme.err().unwrap_or_default());
+            return Err(Error::Site(problems.sorted()));
+        }
+    };
     let rendered = render::render(&site, &config, &theme)?;
     let static_files = output.write(&options.root.join(STATIC_DIR), &rendered.files)?;
     Ok(BuildReport {

@@ -60,7 +60,7 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
         base_url: args.base_url,
         include_drafts: args.drafts,
     };
-    let report = concord::build(&options).context("the site was not built; the output folder was left as it was")?;
+    let report = concord::build(&options).context("could not build the site")?;
     println!("{}", summary(&report));
     Ok(())
 }
@@ -95,6 +95,8 @@ fn report(error: &anyhow::Error) {
         for problem in problems.iter() {
             eprintln!("{}\n", problem.render(color));
         }
+        eprintln!("error: {error:#}; nothing was written and the output folder is as it was");
+        return;
     }
     eprintln!("error: {error:#}");
     if let Some(Error::Output(concord::output::OutputError::Unsafe { .. })) = error.downcast_ref::<Error>() {
