@@ -45,7 +45,11 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let output = OutputDir::new(&options.root, &options.output)?;
-    let loaded = load_site(&options.root, options.base_url.as_deref(), options.include_drafts);
+    let loaded = load_site(
+        &options.root,
+        options.base_url.as_deref(),
+        options.include_drafts,
+    );
     let (config, site, theme) = match (loaded, Theme::load(&options.root)) {
         (Ok((config, site)), Ok(theme)) => (config, site, theme),
         (loaded, theme) => {
@@ -65,11 +69,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
 }
 
 /// Reads and checks the configuration and every content file, and builds the model.
-pub fn load_site(root: &Path, base_url: Option<&str>, include_drafts: bool) -> Result<(Config, Site), Diagnostics> {
+pub fn load_site(
+    root: &Path,
+    base_url: Option<&str>,
+    include_drafts: bool,
+) -> Result<(Config, Site), Diagnostics> {
     let (mut config, cities) = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = BaseUrl::parse(url).map_err(|message| {
-            Diagnostic::error(message).help("pass a full address to --base-url, like https://example.org/news/")
+            Diagnostic::error(message)
+                .help("pass a full address to --base-url, like https://example.org/news/")
         })?;
     }
     let articles = crate::content::load(root, &cities, include_drafts)?;

@@ -247,7 +247,10 @@ mod tests {
     #[test]
     fn invalid_toml_reports_the_line() {
         let problems = Config::parse("title = \"T\"\nbase_url = \n").unwrap_err();
-        assert!(problems.to_string().contains("config.toml:2:"), "{problems}");
+        assert!(
+            problems.to_string().contains("config.toml:2:"),
+            "{problems}"
+        );
     }
 
     #[test]

@@ -254,7 +254,10 @@ mod tests {
             .label("not in config.toml")
             .help("did you mean `wuxi`?")
             .render(false);
-        assert!(report.starts_with("error: undeclared city `wuxy`"), "{report}");
+        assert!(
+            report.starts_with("error: undeclared city `wuxy`"),
+            "{report}"
+        );
         assert!(report.contains("content/a.md:1:11"), "{report}");
         assert!(report.contains("help: did you mean `wuxi`?"), "{report}");
     }

@@ -10,7 +10,11 @@ use clap::{Args, Parser, Subcommand};
 use concord::{BuildOptions, BuildReport, Error};
 
 #[derive(Parser)]
-#[command(name = "concord", version, about = "Build a cooperation-news website from Markdown files")]
+#[command(
+    name = "concord",
+    version,
+    about = "Build a cooperation-news website from Markdown files"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -69,7 +73,10 @@ fn summary(report: &BuildReport) -> String {
     let counts = report.counts;
     format!(
         "Built {} in {} ms: {}, {}, {}, {} and {} into {}",
-        plural(counts.articles + counts.lists + counts.feeds + counts.other, "file"),
+        plural(
+            counts.articles + counts.lists + counts.feeds + counts.other,
+            "file"
+        ),
         report.elapsed.as_millis(),
         plural(counts.articles, "article page"),
         plural(counts.lists, "list page"),
@@ -90,7 +97,8 @@ fn plural(count: usize, noun: &str) -> String {
 
 /// Prints every problem, compiler-style, then what it meant for the build.
 fn report(error: &anyhow::Error) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if let Some(Error::Site(problems)) = error.downcast_ref::<Error>() {
         for problem in problems.iter() {
             eprintln!("{}\n", problem.render(color));
@@ -99,7 +107,9 @@ fn report(error: &anyhow::Error) {
         return;
     }
     eprintln!("error: {error:#}");
-    if let Some(Error::Output(concord::output::OutputError::Unsafe { .. })) = error.downcast_ref::<Error>() {
+    if let Some(Error::Output(concord::output::OutputError::Unsafe { .. })) =
+        error.downcast_ref::<Error>()
+    {
         eprintln!("help: pass another folder with --output");
     }
 }

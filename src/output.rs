@@ -28,7 +28,10 @@ pub enum OutputError {
     },
 }
 
-fn io_error<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> OutputError + 'a {
+fn io_error<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> OutputError + 'a {
     move |source| OutputError::Io {
         action,
         path: path.to_path_buf(),
@@ -54,10 +57,14 @@ impl OutputDir {
             reason: reason.to_string(),
         };
         if output == root {
-            return Err(unsafe_output("it is the site folder itself; choose a folder of its own, such as `public/`"));
+            return Err(unsafe_output(
+                "it is the site folder itself; choose a folder of its own, such as `public/`",
+            ));
         }
         if root.starts_with(&output) {
-            return Err(unsafe_output("it contains the site folder; choose a folder of its own, such as `public/`"));
+            return Err(unsafe_output(
+                "it contains the site folder; choose a folder of its own, such as `public/`",
+            ));
         }
         for kept in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, ".git"] {
             if output.starts_with(root.join(kept)) {
@@ -90,7 +97,10 @@ impl OutputDir {
     }
 
     fn sibling(&self, purpose: &str) -> PathBuf {
-        let name = self.path.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy());
+        let name = self
+            .path
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy());
         self.path
             .with_file_name(format!(".{name}.concord-{purpose}-{}", std::process::id()))
     }
@@ -100,13 +110,16 @@ impl OutputDir {
         let had_previous = self.path.exists();
         if had_previous {
             remove_if_present(&previous)?;
-            fs::rename(&self.path, &previous).map_err(io_error("move aside the previous output", &self.path))?;
+            fs::rename(&self.path, &previous)
+                .map_err(io_error("move aside the previous output", &self.path))?;
         }
         if let Err(error) = fs::rename(staging, &self.path) {
             if had_previous {
                 let _ = fs::rename(&previous, &self.path);
             }
-            return Err(io_error("move the new site into place at", &self.path)(error));
+            return Err(io_error("move the new site into place at", &self.path)(
+                error,
+            ));
         }
         if had_previous {
             remove_if_present(&previous)?;
@@ -130,10 +143,14 @@ fn absolute(output: &Path) -> Result<PathBuf, OutputError> {
     match (parent, name) {
         (Some(parent), Some(name)) => {
             fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
-            let parent = parent.canonicalize().map_err(io_error("find the folder", parent))?;
+            let parent = parent
+                .canonicalize()
+                .map_err(io_error("find the folder", parent))?;
             Ok(parent.join(name))
         }
-        _ => joined.canonicalize().map_err(io_error("find the folder", output)),
+        _ => joined
+            .canonicalize()
+            .map_err(io_error("find the folder", output)),
     }
 }
 
@@ -144,12 +161,18 @@ fn looks_built(dir: &Path) -> Result<bool, OutputError> {
 
 fn remove_if_present(path: &Path) -> Result<(), OutputError> {
     match fs::remove_dir_all(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(io_error("remove", path)(error)),
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            Err(io_error("remove", path)(error))
+        }
         _ => Ok(()),
     }
 }
 
-fn write_all(staging: &Path, static_dir: &Path, files: &[RenderedFile]) -> Result<usize, OutputError> {
+fn write_all(
+    staging: &Path,
+    static_dir: &Path,
+    files: &[RenderedFile],
+) -> Result<usize, OutputError> {
     fs::create_dir_all(staging).map_err(io_error("create the folder", staging))?;
     for (name, bytes) in EMBEDDED_ASSETS {
         write_file(&staging.join(name), bytes)?;
@@ -184,7 +207,10 @@ fn copy_static(static_dir: &Path, staging: &Path) -> Result<usize, OutputError> 
             }
         })?;
         if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+            let relative = entry
+                .path()
+                .strip_prefix(static_dir)
+                .unwrap_or(entry.path());
             let target = staging.join(relative);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;

@@ -5,7 +5,8 @@ mod common;
 
 use common::*;
 
-const GOOD: &str = "title = \"Agreement signed\"\ndate = 2020-06-09\ncities = [\"wuxi\", \"xuzhou\"]";
+const GOOD: &str =
+    "title = \"Agreement signed\"\ndate = 2020-06-09\ncities = [\"wuxi\", \"xuzhou\"]";
 
 /// A site that built once, so there is previous output to protect.
 fn built_site() -> Site {
@@ -21,7 +22,11 @@ fn fails_keeping_output(site: &Site) -> String {
     let before = site.snapshot();
     let output = site.build(&[]);
     let message = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "expected failure, got:\n{message}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "expected failure, got:\n{message}"
+    );
     assert_eq!(before, site.snapshot(), "the previous output changed");
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
@@ -44,29 +49,59 @@ fn no_front_matter() {
     let site = built_site();
     site.write("content/news/bad.md", "# A heading\n\nText.\n");
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: the file has no front matter", "--> content/news/bad.md:1:1", "help: start the file with a `+++` line"]);
+    assert_reports(
+        &message,
+        &[
+            "error: the file has no front matter",
+            "--> content/news/bad.md:1:1",
+            "help: start the file with a `+++` line",
+        ],
+    );
 }
 
 #[test]
 fn unterminated_front_matter() {
     let site = built_site();
-    site.write("content/news/bad.md", "+++\ntitle = \"Open\"\ndate = 2020-01-01\n\nBody text.\n");
+    site.write(
+        "content/news/bad.md",
+        "+++\ntitle = \"Open\"\ndate = 2020-01-01\n\nBody text.\n",
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: the front matter is never closed", "--> content/news/bad.md:1:1", "help: add a line with just `+++`"]);
+    assert_reports(
+        &message,
+        &[
+            "error: the front matter is never closed",
+            "--> content/news/bad.md:1:1",
+            "help: add a line with just `+++`",
+        ],
+    );
 }
 
 #[test]
 fn invalid_toml_points_at_the_line_of_the_file() {
     let site = built_site();
-    site.write("content/news/bad.md", "+++\ntitle = \"T\"\ncities = [\"wuxi\"\ndate = 2020-01-01\n+++\n");
+    site.write(
+        "content/news/bad.md",
+        "+++\ntitle = \"T\"\ncities = [\"wuxi\"\ndate = 2020-01-01\n+++\n",
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: the front matter is not valid TOML", "--> content/news/bad.md:4:", "help: the front matter takes"]);
+    assert_reports(
+        &message,
+        &[
+            "error: the front matter is not valid TOML",
+            "--> content/news/bad.md:4:",
+            "help: the front matter takes",
+        ],
+    );
 }
 
 #[test]
 fn missing_title_date_and_cities_are_all_reported() {
     let site = built_site();
-    site.write("content/news/bad.md", "+++\nsummary = \"Nothing else\"\n+++\nBody.\n");
+    site.write(
+        "content/news/bad.md",
+        "+++\nsummary = \"Nothing else\"\n+++\nBody.\n",
+    );
     let message = fails_keeping_output(&site);
     assert_reports(
         &message,
@@ -84,15 +119,30 @@ fn missing_title_date_and_cities_are_all_reported() {
 #[test]
 fn a_date_that_is_not_a_date() {
     let site = built_site();
-    site.article("news/bad.md", "title = \"T\"\ndate = \"last June\"\ncities = [\"wuxi\"]", "");
+    site.article(
+        "news/bad.md",
+        "title = \"T\"\ndate = \"last June\"\ncities = [\"wuxi\"]",
+        "",
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: `last June` is not a date", "--> content/news/bad.md:3:8", "help: write the date as YYYY-MM-DD"]);
+    assert_reports(
+        &message,
+        &[
+            "error: `last June` is not a date",
+            "--> content/news/bad.md:3:8",
+            "help: write the date as YYYY-MM-DD",
+        ],
+    );
 }
 
 #[test]
 fn an_impossible_date() {
     let site = built_site();
-    site.article("news/bad.md", "title = \"T\"\ndate = 2021-02-30\ncities = [\"wuxi\"]", "");
+    site.article(
+        "news/bad.md",
+        "title = \"T\"\ndate = 2021-02-30\ncities = [\"wuxi\"]",
+        "",
+    );
     let message = fails_keeping_output(&site);
     assert_reports(&message, &["content/news/bad.md:3:"]);
 }
@@ -100,17 +150,38 @@ fn an_impossible_date() {
 #[test]
 fn an_undeclared_city_suggests_the_closest_key() {
     let site = built_site();
-    site.article("news/bad.md", "title = \"T\"\ndate = 2020-01-01\ncities = [\"Xuzou\"]", "");
+    site.article(
+        "news/bad.md",
+        "title = \"T\"\ndate = 2020-01-01\ncities = [\"Xuzou\"]",
+        "",
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: `Xuzou` is not a declared city", "--> content/news/bad.md:4:11", "did you mean `xuzhou`?"]);
+    assert_reports(
+        &message,
+        &[
+            "error: `Xuzou` is not a declared city",
+            "--> content/news/bad.md:4:11",
+            "did you mean `xuzhou`?",
+        ],
+    );
 }
 
 #[test]
 fn an_ambiguous_city_names_both_keys() {
     let site = built_site();
-    site.article("news/bad.md", "title = \"T\"\ndate = 2020-01-01\ncities = [\"Taizhou\"]", "");
+    site.article(
+        "news/bad.md",
+        "title = \"T\"\ndate = 2020-01-01\ncities = [\"Taizhou\"]",
+        "",
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["`Taizhou` could mean more than one city: `taizhou-js` or `taizhou-zj`", "--> content/news/bad.md:4:11"]);
+    assert_reports(
+        &message,
+        &[
+            "`Taizhou` could mean more than one city: `taizhou-js` or `taizhou-zj`",
+            "--> content/news/bad.md:4:11",
+        ],
+    );
 }
 
 #[test]
@@ -118,17 +189,31 @@ fn two_articles_with_one_url_name_both_files() {
     let site = built_site();
     site.article("other/copy.md", GOOD, "Again.\n");
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["`news/good.md` and `other/copy.md` would both be published at /news/agreement-signed/", "help: give one of them a different title, or set `slug"]);
+    assert_reports(
+        &message,
+        &[
+            "`news/good.md` and `other/copy.md` would both be published at /news/agreement-signed/",
+            "help: give one of them a different title, or set `slug",
+        ],
+    );
 }
 
 #[test]
 fn a_file_that_is_not_utf8() {
     let site = built_site();
-    let mut bytes = b"+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\nCaf".to_vec();
+    let mut bytes =
+        b"+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\nCaf".to_vec();
     bytes.extend([0xE9, b'\n']);
     site.write_bytes("content/news/latin1.md", &bytes);
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: the file is not UTF-8 text", "--> content/news/latin1.md:6:4", "help: save the file with UTF-8 encoding"]);
+    assert_reports(
+        &message,
+        &[
+            "error: the file is not UTF-8 text",
+            "--> content/news/latin1.md:6:4",
+            "help: save the file with UTF-8 encoding",
+        ],
+    );
 }
 
 #[test]
@@ -136,7 +221,13 @@ fn a_template_syntax_error_names_the_template_and_line() {
     let site = built_site();
     site.write("templates/article.html", "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ article.title </h1>\n{% endblock content %}\n");
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: template `article.html` cannot be parsed", "--> templates/article.html:"]);
+    assert_reports(
+        &message,
+        &[
+            "error: template `article.html` cannot be parsed",
+            "--> templates/article.html:",
+        ],
+    );
 }
 
 #[test]
@@ -144,27 +235,57 @@ fn a_template_that_fails_to_render_names_the_template() {
     let site = built_site();
     site.write("templates/index.html", "{% extends \"base.html\" %}{% block content %}{{ no_such_thing.title }}{% endblock content %}");
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["error: template `index.html` cannot be rendered", "templates/index.html", "no_such_thing"]);
+    assert_reports(
+        &message,
+        &[
+            "error: template `index.html` cannot be rendered",
+            "templates/index.html",
+            "no_such_thing",
+        ],
+    );
 }
 
 #[test]
 fn invalid_config_points_at_its_line() {
     let site = built_site();
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
-    site.write("config.toml", &config.replace("paginate_by = 10", "paginate_by = \"ten\""));
+    site.write(
+        "config.toml",
+        &config.replace("paginate_by = 10", "paginate_by = \"ten\""),
+    );
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["config.toml is not valid", "--> config.toml:4:"]);
+    assert_reports(
+        &message,
+        &["config.toml is not valid", "--> config.toml:4:"],
+    );
 }
 
 #[test]
 fn every_problem_is_reported_in_one_run() {
     let site = built_site();
     site.write("content/a.md", "no front matter\n");
-    site.article("b.md", "title = \"B\"\ndate = 2020-01-01\ncities = [\"nowhere\"]", "");
-    site.article("c.md", "title = \"C\"\ndate = \"soon\"\ncities = [\"wuxi\"]", "");
+    site.article(
+        "b.md",
+        "title = \"B\"\ndate = 2020-01-01\ncities = [\"nowhere\"]",
+        "",
+    );
+    site.article(
+        "c.md",
+        "title = \"C\"\ndate = \"soon\"\ncities = [\"wuxi\"]",
+        "",
+    );
     site.write("templates/city.html", "{% if %}");
     let message = fails_keeping_output(&site);
-    assert_reports(&message, &["content/a.md:1:1", "content/b.md:4:11", "content/c.md:3:8", "templates/city.html:1", "4 errors in the site"]);
+    assert_reports(
+        &message,
+        &[
+            "content/a.md:1:1",
+            "content/b.md:4:11",
+            "content/c.md:3:8",
+            "templates/city.html:1",
+            "4 errors in the site",
+        ],
+    );
 }
 
 #[test]
@@ -182,8 +303,20 @@ fn refuses_an_output_folder_that_would_destroy_the_site() {
         let output = site.build(&["--output", output_dir.to_str().unwrap()]);
         let message = stderr(&output);
         assert_eq!(output.status.code(), Some(1), "{message}");
-        assert_reports(&message, &["refusing to write the site into", reason, "help: pass another folder with --output"]);
-        assert_eq!(before, snapshot(site.root()), "files changed for {}", output_dir.display());
+        assert_reports(
+            &message,
+            &[
+                "refusing to write the site into",
+                reason,
+                "help: pass another folder with --output",
+            ],
+        );
+        assert_eq!(
+            before,
+            snapshot(site.root()),
+            "files changed for {}",
+            output_dir.display()
+        );
     }
 }
 
@@ -193,7 +326,10 @@ fn refuses_to_replace_a_folder_that_is_not_a_built_site() {
     site.write("notes/todo.txt", "my notes\n");
     let output = site.build(&["--output", site.root().join("notes").to_str().unwrap()]);
     assert_reports(&stderr(&output), &["holds files that are not a built site"]);
-    assert_eq!(std::fs::read_to_string(site.root().join("notes/todo.txt")).unwrap(), "my notes\n");
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("notes/todo.txt")).unwrap(),
+        "my notes\n"
+    );
 }
 
 #[test]
@@ -205,5 +341,11 @@ fn a_missing_config_says_where_it_looked() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert_reports(&stderr(&output), &["cannot read config.toml", "help: run concord in a site folder, or point at one with --root"]);
+    assert_reports(
+        &stderr(&output),
+        &[
+            "cannot read config.toml",
+            "help: run concord in a site folder, or point at one with --root",
+        ],
+    );
 }

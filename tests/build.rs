@@ -10,23 +10,66 @@ const BASE: &str = "https://example.org/";
 
 fn article_fm(title: &str, date: &str, cities: &[&str], extra: &str) -> String {
     let cities: Vec<String> = cities.iter().map(|c| format!("\"{c}\"")).collect();
-    format!("title = \"{title}\"\ndate = {date}\ncities = [{}]\n{extra}", cities.join(", "))
+    format!(
+        "title = \"{title}\"\ndate = {date}\ncities = [{}]\n{extra}",
+        cities.join(", ")
+    )
 }
 
 /// Seven articles over two years, one of them a draft, with pagination 2.
 fn small_site(base_url: &str) -> Site {
     let site = Site::new(base_url, 2);
     let articles = [
-        ("a.md", "Agreement signed", "2020-06-09", &["wuxi", "xuzhou"][..], ""),
-        ("b.md", "Parks framework", "2020-06-09", &["Wuxi City", "徐州"][..], "topics = [\"Industrial parks\"]"),
-        ("c.md", "Teachers exchanged", "2020-06-20", &["xuzhou"][..], "topics = [\"Education\", \"industrial parks\"]"),
-        ("2023/d.md", "Delegation visits Xuzhou", "2023-07-03", &["Hainan Prefecture", "xuzhou"][..], ""),
-        ("2023/e.md", "Doctors sent west", "2023-07-15", &["hainan-prefecture"][..], ""),
+        (
+            "a.md",
+            "Agreement signed",
+            "2020-06-09",
+            &["wuxi", "xuzhou"][..],
+            "",
+        ),
+        (
+            "b.md",
+            "Parks framework",
+            "2020-06-09",
+            &["Wuxi City", "徐州"][..],
+            "topics = [\"Industrial parks\"]",
+        ),
+        (
+            "c.md",
+            "Teachers exchanged",
+            "2020-06-20",
+            &["xuzhou"][..],
+            "topics = [\"Education\", \"industrial parks\"]",
+        ),
+        (
+            "2023/d.md",
+            "Delegation visits Xuzhou",
+            "2023-07-03",
+            &["Hainan Prefecture", "xuzhou"][..],
+            "",
+        ),
+        (
+            "2023/e.md",
+            "Doctors sent west",
+            "2023-07-15",
+            &["hainan-prefecture"][..],
+            "",
+        ),
         ("old/f.md", "Early talks", "2020-05-01", &["wuxi"][..], ""),
-        ("g.md", "Secret plans", "2020-06-10", &["wuxi", "xuzhou"][..], "draft = true"),
+        (
+            "g.md",
+            "Secret plans",
+            "2020-06-10",
+            &["wuxi", "xuzhou"][..],
+            "draft = true",
+        ),
     ];
     for (file, title, date, cities, extra) in articles {
-        site.article(file, &article_fm(title, date, cities, extra), &format!("About {title}.\n\nMore text.\n"));
+        site.article(
+            file,
+            &article_fm(title, date, cities, extra),
+            &format!("About {title}.\n\nMore text.\n"),
+        );
     }
     site
 }
@@ -37,10 +80,21 @@ fn city_pages_list_exactly_their_articles_across_pagination() {
     site.build_ok(&[]);
     assert_eq!(
         list_titles(&site, BASE, "cities/xuzhou/"),
-        ["Delegation visits Xuzhou", "Teachers exchanged", "Agreement signed", "Parks framework"]
+        [
+            "Delegation visits Xuzhou",
+            "Teachers exchanged",
+            "Agreement signed",
+            "Parks framework"
+        ]
     );
-    assert_eq!(list_titles(&site, BASE, "cities/wuxi/"), ["Agreement signed", "Parks framework", "Early talks"]);
-    assert_eq!(list_titles(&site, BASE, "cities/hainan-prefecture/"), ["Doctors sent west", "Delegation visits Xuzhou"]);
+    assert_eq!(
+        list_titles(&site, BASE, "cities/wuxi/"),
+        ["Agreement signed", "Parks framework", "Early talks"]
+    );
+    assert_eq!(
+        list_titles(&site, BASE, "cities/hainan-prefecture/"),
+        ["Doctors sent west", "Delegation visits Xuzhou"]
+    );
     assert!(list_titles(&site, BASE, "cities/taizhou-zj/").is_empty());
 }
 
@@ -52,10 +106,16 @@ fn month_and_year_pages_list_exactly_their_articles() {
         list_titles(&site, BASE, "archive/2020/06/"),
         ["Teachers exchanged", "Agreement signed", "Parks framework"]
     );
-    assert_eq!(list_titles(&site, BASE, "archive/2020/05/"), ["Early talks"]);
+    assert_eq!(
+        list_titles(&site, BASE, "archive/2020/05/"),
+        ["Early talks"]
+    );
     assert_eq!(list_titles(&site, BASE, "archive/2023/").len(), 2);
     let archive = site.page("archive/index.html");
-    let months: Vec<String> = select(&archive, ".archive-year li").iter().map(text).collect();
+    let months: Vec<String> = select(&archive, ".archive-year li")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(months, ["July 2", "June 3", "May 1"]);
 }
 
@@ -65,12 +125,25 @@ fn home_lists_everything_newest_first_and_pages_link_both_ways() {
     site.build_ok(&[]);
     assert_eq!(
         list_titles(&site, BASE, ""),
-        ["Doctors sent west", "Delegation visits Xuzhou", "Teachers exchanged", "Agreement signed", "Parks framework", "Early talks"]
+        [
+            "Doctors sent west",
+            "Delegation visits Xuzhou",
+            "Teachers exchanged",
+            "Agreement signed",
+            "Parks framework",
+            "Early talks"
+        ]
     );
     let second = site.page("page/2/index.html");
-    assert_eq!(attr(&second, "link[rel=prev]", "href").as_deref(), Some(BASE));
+    assert_eq!(
+        attr(&second, "link[rel=prev]", "href").as_deref(),
+        Some(BASE)
+    );
     assert_eq!(attr(&second, "a[rel=prev]", "href").as_deref(), Some(BASE));
-    assert_eq!(attr(&second, "link[rel=next]", "href").as_deref(), Some("https://example.org/page/3/"));
+    assert_eq!(
+        attr(&second, "link[rel=next]", "href").as_deref(),
+        Some("https://example.org/page/3/")
+    );
 }
 
 #[test]
@@ -79,7 +152,11 @@ fn drafts_appear_nowhere_unless_asked_for() {
     site.build_ok(&[]);
     for (path, bytes) in site.snapshot() {
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("Secret plans"), "draft leaked into {}", path.display());
+        assert!(
+            !text.contains("Secret plans"),
+            "draft leaked into {}",
+            path.display()
+        );
     }
     assert!(!site.output().join("news/secret-plans").exists());
     site.build_ok(&["--drafts"]);
@@ -93,18 +170,52 @@ fn article_pages_carry_metadata_neighbours_and_related_news() {
     let page = site.page("news/teachers-exchanged/index.html");
     assert_eq!(attr(&page, "html", "lang").as_deref(), Some("en"));
     assert_eq!(select(&page, "meta[charset]").len(), 1);
-    assert_eq!(text(&select(&page, "title")[0]), "Teachers exchanged · Test News");
-    assert_eq!(attr(&page, "link[rel=canonical]", "href").as_deref(), Some("https://example.org/news/teachers-exchanged/"));
-    assert_eq!(attr(&page, "meta[name=description]", "content").as_deref(), Some("About Teachers exchanged."));
-    assert_eq!(attr(&page, "meta[property='og:title']", "content").as_deref(), Some("Teachers exchanged"));
-    assert_eq!(attr(&page, "meta[property='og:type']", "content").as_deref(), Some("article"));
-    assert_eq!(attr(&page, ".story time", "datetime").as_deref(), Some("2020-06-20"));
-    assert_eq!(attr(&page, ".story-nav .newer", "href").as_deref(), Some("https://example.org/news/delegation-visits-xuzhou/"));
-    assert_eq!(attr(&page, ".story-nav .older", "href").as_deref(), Some("https://example.org/news/agreement-signed/"));
+    assert_eq!(
+        text(&select(&page, "title")[0]),
+        "Teachers exchanged · Test News"
+    );
+    assert_eq!(
+        attr(&page, "link[rel=canonical]", "href").as_deref(),
+        Some("https://example.org/news/teachers-exchanged/")
+    );
+    assert_eq!(
+        attr(&page, "meta[name=description]", "content").as_deref(),
+        Some("About Teachers exchanged.")
+    );
+    assert_eq!(
+        attr(&page, "meta[property='og:title']", "content").as_deref(),
+        Some("Teachers exchanged")
+    );
+    assert_eq!(
+        attr(&page, "meta[property='og:type']", "content").as_deref(),
+        Some("article")
+    );
+    assert_eq!(
+        attr(&page, ".story time", "datetime").as_deref(),
+        Some("2020-06-20")
+    );
+    assert_eq!(
+        attr(&page, ".story-nav .newer", "href").as_deref(),
+        Some("https://example.org/news/delegation-visits-xuzhou/")
+    );
+    assert_eq!(
+        attr(&page, ".story-nav .older", "href").as_deref(),
+        Some("https://example.org/news/agreement-signed/")
+    );
     let topics: Vec<String> = select(&page, ".topics a").iter().map(text).collect();
     assert_eq!(topics, ["Education", "industrial parks"]);
-    let related: Vec<String> = select(&page, ".related .card-title a").iter().map(text).collect();
-    assert_eq!(related, ["Delegation visits Xuzhou", "Agreement signed", "Parks framework"]);
+    let related: Vec<String> = select(&page, ".related .card-title a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "Delegation visits Xuzhou",
+            "Agreement signed",
+            "Parks framework"
+        ]
+    );
 }
 
 #[test]
@@ -119,12 +230,25 @@ fn every_html_page_is_a_complete_document() {
         let where_ = path.display();
         assert!(html.errors.is_empty(), "{where_}: {:?}", html.errors);
         assert!(attr(&html, "html", "lang").is_some(), "{where_}: no lang");
-        assert_eq!(select(&html, "head > meta[charset]").len(), 1, "{where_}: no charset");
-        assert!(!text(&select(&html, "head > title")[0]).is_empty(), "{where_}: no title");
-        assert!(attr(&html, "meta[name=description]", "content").is_some(), "{where_}: no description");
+        assert_eq!(
+            select(&html, "head > meta[charset]").len(),
+            1,
+            "{where_}: no charset"
+        );
+        assert!(
+            !text(&select(&html, "head > title")[0]).is_empty(),
+            "{where_}: no title"
+        );
+        assert!(
+            attr(&html, "meta[name=description]", "content").is_some(),
+            "{where_}: no description"
+        );
         if path.to_str() != Some("404.html") {
             let canonical = attr(&html, "link[rel=canonical]", "href").unwrap();
-            let expected = format!("{BASE}{}", path.to_str().unwrap().trim_end_matches("index.html"));
+            let expected = format!(
+                "{BASE}{}",
+                path.to_str().unwrap().trim_end_matches("index.html")
+            );
             assert_eq!(canonical, expected, "{where_}");
         }
     }
@@ -137,18 +261,27 @@ fn cities_page_groups_by_province_with_counts() {
     let page = site.page("cities/index.html");
     let provinces: Vec<String> = select(&page, ".province h2").iter().map(text).collect();
     assert_eq!(provinces, ["Jiangsu", "Qinghai", "Zhejiang"]);
-    let jiangsu: Vec<String> = select(&page, ".province:first-of-type li").iter().map(text).collect();
+    let jiangsu: Vec<String> = select(&page, ".province:first-of-type li")
+        .iter()
+        .map(text)
+        .collect();
     assert_eq!(jiangsu, ["Taizhou 0", "Wuxi 3", "Xuzhou 4"]);
     let xuzhou = site.page("cities/xuzhou/index.html");
     let partners: Vec<String> = select(&xuzhou, ".partners li").iter().map(text).collect();
-    assert_eq!(partners, ["Wuxi 2", "Hainan Tibetan Autonomous Prefecture 1"]);
+    assert_eq!(
+        partners,
+        ["Wuxi 2", "Hainan Tibetan Autonomous Prefecture 1"]
+    );
 }
 
 #[test]
 fn topic_pages_collect_articles_under_one_spelling() {
     let site = small_site(BASE);
     site.build_ok(&[]);
-    assert_eq!(list_titles(&site, BASE, "topics/industrial-parks/"), ["Teachers exchanged", "Parks framework"]);
+    assert_eq!(
+        list_titles(&site, BASE, "topics/industrial-parks/"),
+        ["Teachers exchanged", "Parks framework"]
+    );
     let topics = site.page("topics/index.html");
     let names: Vec<String> = select(&topics, "li a").iter().map(text).collect();
     assert_eq!(names, ["Education", "industrial parks"]);
@@ -166,11 +299,20 @@ fn feeds_and_sitemap_are_well_formed_with_the_right_entries() {
     let titles: Vec<&str> = root
         .children()
         .filter(|n| n.has_tag_name((ns, "entry")))
-        .map(|e| e.children().find(|c| c.has_tag_name((ns, "title"))).unwrap().text().unwrap())
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name((ns, "title")))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
         .collect();
     assert_eq!(titles.len(), 6);
     assert_eq!(titles[0], "Doctors sent west");
-    let updated = root.children().find(|c| c.has_tag_name((ns, "updated"))).unwrap();
+    let updated = root
+        .children()
+        .find(|c| c.has_tag_name((ns, "updated")))
+        .unwrap();
     assert_eq!(updated.text(), Some("2023-07-15T00:00:00Z"));
 
     let city_feed = site.read("cities/hainan-prefecture/atom.xml");
@@ -178,9 +320,21 @@ fn feeds_and_sitemap_are_well_formed_with_the_right_entries() {
     let ids: Vec<&str> = city_doc
         .descendants()
         .filter(|n| n.has_tag_name((ns, "entry")))
-        .map(|e| e.children().find(|c| c.has_tag_name((ns, "id"))).unwrap().text().unwrap())
+        .map(|e| {
+            e.children()
+                .find(|c| c.has_tag_name((ns, "id")))
+                .unwrap()
+                .text()
+                .unwrap()
+        })
         .collect();
-    assert_eq!(ids, ["https://example.org/news/doctors-sent-west/", "https://example.org/news/delegation-visits-xuzhou/"]);
+    assert_eq!(
+        ids,
+        [
+            "https://example.org/news/doctors-sent-west/",
+            "https://example.org/news/delegation-visits-xuzhou/"
+        ]
+    );
 
     let sitemap = site.read("sitemap.xml");
     let doc = roxmltree::Document::parse(&sitemap).expect("sitemap is XML");
@@ -193,20 +347,33 @@ fn feeds_and_sitemap_are_well_formed_with_the_right_entries() {
         .snapshot()
         .keys()
         .filter(|p| p.extension().is_some_and(|e| e == "html") && p.to_str() != Some("404.html"))
-        .map(|p| format!("{BASE}{}", p.to_str().unwrap().trim_end_matches("index.html")))
+        .map(|p| {
+            format!(
+                "{BASE}{}",
+                p.to_str().unwrap().trim_end_matches("index.html")
+            )
+        })
         .collect();
     assert_eq!(locs, pages);
-    assert!(site.read("robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
+    assert!(site
+        .read("robots.txt")
+        .contains("Sitemap: https://example.org/sitemap.xml"));
 }
 
 #[test]
 fn a_feed_entry_with_markup_stays_valid_xml() {
     let site = Site::new(BASE, 10);
-    site.article("x.md", &article_fm("Parks & <people>", "2020-01-01", &["wuxi"], ""), "A & B <em>c</em>\n");
+    site.article(
+        "x.md",
+        &article_fm("Parks & <people>", "2020-01-01", &["wuxi"], ""),
+        "A & B <em>c</em>\n",
+    );
     site.build_ok(&[]);
     let atom = site.read("atom.xml");
     let doc = roxmltree::Document::parse(&atom).expect("valid XML");
-    let title = doc.descendants().find(|n| n.has_tag_name("title") && n.parent().unwrap().has_tag_name("entry"));
+    let title = doc
+        .descendants()
+        .find(|n| n.has_tag_name("title") && n.parent().unwrap().has_tag_name("entry"));
     assert_eq!(title.unwrap().text(), Some("Parks & <people>"));
 }
 
@@ -214,7 +381,10 @@ fn a_feed_entry_with_markup_stays_valid_xml() {
 fn a_base_url_with_a_path_keeps_every_link_under_it() {
     let base = "https://example.org/coop/";
     let site = small_site(base);
-    site.write("static/img/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     site.build_ok(&[]);
     let mut checked = 0;
     for (path, bytes) in site.snapshot() {
@@ -223,8 +393,16 @@ fn a_base_url_with_a_path_keeps_every_link_under_it() {
         }
         let html = scraper::Html::parse_document(&String::from_utf8(bytes).unwrap());
         for element in select(&html, "[href], [src]") {
-            let link = element.value().attr("href").or(element.value().attr("src")).unwrap();
-            assert!(link.starts_with(base), "{}: link {link} escapes {base}", path.display());
+            let link = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap();
+            assert!(
+                link.starts_with(base),
+                "{}: link {link} escapes {base}",
+                path.display()
+            );
             checked += 1;
         }
     }
@@ -238,7 +416,10 @@ fn base_url_can_be_replaced_on_the_command_line() {
     let site = small_site(BASE);
     site.build_ok(&["--base-url", "http://127.0.0.1:1111"]);
     let page = site.page("index.html");
-    assert_eq!(attr(&page, "link[rel=canonical]", "href").as_deref(), Some("http://127.0.0.1:1111/"));
+    assert_eq!(
+        attr(&page, "link[rel=canonical]", "href").as_deref(),
+        Some("http://127.0.0.1:1111/")
+    );
 }
 
 #[test]
@@ -253,24 +434,48 @@ fn a_rebuild_is_byte_identical() {
 #[test]
 fn dates_belong_to_the_month_written_not_utc() {
     let site = Site::new(BASE, 10);
-    site.article("late.md", &article_fm("Late night", "2021-03-31T23:30:00-05:00", &["wuxi"], ""), "Text.\n");
-    site.article("utc.md", &article_fm("Early morning", "2021-04-01T01:00:00Z", &["wuxi"], ""), "Text.\n");
+    site.article(
+        "late.md",
+        &article_fm("Late night", "2021-03-31T23:30:00-05:00", &["wuxi"], ""),
+        "Text.\n",
+    );
+    site.article(
+        "utc.md",
+        &article_fm("Early morning", "2021-04-01T01:00:00Z", &["wuxi"], ""),
+        "Text.\n",
+    );
     site.build_ok(&[]);
     assert_eq!(list_titles(&site, BASE, "archive/2021/03/"), ["Late night"]);
-    assert_eq!(list_titles(&site, BASE, "archive/2021/04/"), ["Early morning"]);
+    assert_eq!(
+        list_titles(&site, BASE, "archive/2021/04/"),
+        ["Early morning"]
+    );
 }
 
 #[test]
 fn chinese_titles_get_ascii_urls() {
     let site = Site::new(BASE, 10);
-    site.article("cn.md", &article_fm("无锡徐州签署南北合作协议", "2020-06-09", &["无锡", "徐州"], ""), "正文。\n");
+    site.article(
+        "cn.md",
+        &article_fm(
+            "无锡徐州签署南北合作协议",
+            "2020-06-09",
+            &["无锡", "徐州"],
+            "",
+        ),
+        "正文。\n",
+    );
     let output = site.build_ok(&[]);
     let news: Vec<String> = std::fs::read_dir(site.output().join("news"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(news.len(), 1, "{}", stdout(&output));
-    assert!(news[0].is_ascii() && news[0].starts_with("wu-xi-xu-zhou"), "{}", news[0]);
+    assert!(
+        news[0].is_ascii() && news[0].starts_with("wu-xi-xu-zhou"),
+        "{}",
+        news[0]
+    );
 }
 
 #[test]
@@ -280,7 +485,10 @@ fn site_templates_override_the_embedded_theme() {
     site.build_ok(&[]);
     let page = site.page("news/early-talks/index.html");
     assert_eq!(text(&select(&page, "#custom")[0]), "Early talks");
-    assert!(!select(&site.page("index.html"), ".card").is_empty(), "other templates still come from the theme");
+    assert!(
+        !select(&site.page("index.html"), ".card").is_empty(),
+        "other templates still come from the theme"
+    );
 }
 
 #[test]
@@ -289,7 +497,10 @@ fn a_site_with_only_config_and_content_builds_a_styled_site() {
     let output = site.build_ok(&[]);
     assert!(stdout(&output).starts_with("Built "), "{}", stdout(&output));
     assert!(site.read("style.css").contains("--accent"));
-    assert_eq!(attr(&site.page("404.html"), "link[rel=stylesheet]", "href").as_deref(), Some("https://example.org/style.css"));
+    assert_eq!(
+        attr(&site.page("404.html"), "link[rel=stylesheet]", "href").as_deref(),
+        Some("https://example.org/style.css")
+    );
 }
 
 #[test]
@@ -304,7 +515,12 @@ fn this_repository_builds_as_an_example_site() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let home = scraper::Html::parse_document(&std::fs::read_to_string(out.path().join("site/index.html")).unwrap());
+    let home = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.path().join("site/index.html")).unwrap(),
+    );
     assert_eq!(select(&home, ".card").len(), 3);
-    assert!(out.path().join("site/cities/hainan-prefecture/index.html").is_file());
+    assert!(out
+        .path()
+        .join("site/cities/hainan-prefecture/index.html")
+        .is_file());
 }

@@ -36,7 +36,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn article(&mut self, file: &str, raw: RawFrontMatter, cities: &CityRegistry) -> Option<Article> {
+    fn article(
+        &mut self,
+        file: &str,
+        raw: RawFrontMatter,
+        cities: &CityRegistry,
+    ) -> Option<Article> {
         let title = self.title(raw.title);
         let date = self.date(raw.date);
         let cities = self.cities(raw.cities, cities);
@@ -90,12 +95,20 @@ impl Checker<'_> {
 
     fn title(&mut self, title: Option<Spanned<String>>) -> Option<String> {
         let Some(title) = title else {
-            self.missing("title", "title = \"Wuxi and Xuzhou sign a cooperation agreement\"");
+            self.missing(
+                "title",
+                "title = \"Wuxi and Xuzhou sign a cooperation agreement\"",
+            );
             return None;
         };
         if title.get_ref().trim().is_empty() {
             let span = self.span(&title);
-            self.report(span, "the title is empty".into(), "empty", "write the headline readers will see".into());
+            self.report(
+                span,
+                "the title is empty".into(),
+                "empty",
+                "write the headline readers will see".into(),
+            );
             return None;
         }
         Some(title.into_inner().trim().to_string())
@@ -123,14 +136,23 @@ impl Checker<'_> {
         parsed
     }
 
-    fn cities(&mut self, references: Option<Spanned<Vec<Spanned<String>>>>, registry: &CityRegistry) -> Option<Vec<CityId>> {
+    fn cities(
+        &mut self,
+        references: Option<Spanned<Vec<Spanned<String>>>>,
+        registry: &CityRegistry,
+    ) -> Option<Vec<CityId>> {
         let Some(references) = references else {
             self.missing("cities", "cities = [\"wuxi\", \"xuzhou\"]");
             return None;
         };
         if references.get_ref().is_empty() {
             let span = self.span(&references);
-            self.report(span, "`cities` is empty".into(), "no city", "name at least one city this news is about, by its key in config.toml".into());
+            self.report(
+                span,
+                "`cities` is empty".into(),
+                "no city",
+                "name at least one city this news is about, by its key in config.toml".into(),
+            );
             return None;
         }
         let mut ids = Vec::new();
@@ -151,12 +173,21 @@ impl Checker<'_> {
         match registry.resolve(name) {
             CityLookup::Found(id) => return Some(id),
             CityLookup::Ambiguous(ids) => {
-                let keys: Vec<String> = ids.iter().map(|id| format!("`{}`", registry.get(*id).key)).collect();
+                let keys: Vec<String> = ids
+                    .iter()
+                    .map(|id| format!("`{}`", registry.get(*id).key))
+                    .collect();
                 self.report(
                     span,
-                    format!("`{name}` could mean more than one city: {}", keys.join(" or ")),
+                    format!(
+                        "`{name}` could mean more than one city: {}",
+                        keys.join(" or ")
+                    ),
                     "ambiguous",
-                    format!("write the key of the city you mean, one of {}", keys.join(", ")),
+                    format!(
+                        "write the key of the city you mean, one of {}",
+                        keys.join(", ")
+                    ),
                 );
             }
             CityLookup::Unknown { closest } => {
@@ -171,7 +202,12 @@ impl Checker<'_> {
                         slug::slugify(name)
                     ),
                 };
-                self.report(span, format!("`{name}` is not a declared city"), "unknown city", help);
+                self.report(
+                    span,
+                    format!("`{name}` is not a declared city"),
+                    "unknown city",
+                    help,
+                );
             }
         }
         None
@@ -183,7 +219,12 @@ impl Checker<'_> {
             let slug = slug::slugify(topic.get_ref());
             if slug.is_empty() {
                 let span = self.span(topic);
-                self.report(span, format!("topic `{}` has no letters or digits", topic.get_ref()), "cannot be a URL", "give the topic a name with letters or digits, or remove it".into());
+                self.report(
+                    span,
+                    format!("topic `{}` has no letters or digits", topic.get_ref()),
+                    "cannot be a URL",
+                    "give the topic a name with letters or digits, or remove it".into(),
+                );
             } else if result.iter().all(|t| t.slug != slug) {
                 result.push(Topic {
                     name: topic.get_ref().trim().to_string(),
@@ -206,7 +247,12 @@ impl Checker<'_> {
             } else {
                 format!("use lowercase ASCII letters, digits and single hyphens, like `slug = \"{suggestion}\"`")
             };
-            self.report(span, format!("`{}` cannot be used as a slug", explicit.get_ref()), "not URL-safe", help);
+            self.report(
+                span,
+                format!("`{}` cannot be used as a slug", explicit.get_ref()),
+                "not URL-safe",
+                help,
+            );
             return None;
         }
         let slug = slug::slugify(title?);
@@ -285,9 +331,14 @@ mod tests {
 
     #[test]
     fn every_missing_field_is_reported_at_once() {
-        let problems = parse_text("+++\ndraft = true\n+++\n").unwrap_err().to_string();
+        let problems = parse_text("+++\ndraft = true\n+++\n")
+            .unwrap_err()
+            .to_string();
         for field in ["`title`", "`date`", "`cities`"] {
-            assert!(problems.contains(&format!("the front matter has no {field}")), "{problems}");
+            assert!(
+                problems.contains(&format!("the front matter has no {field}")),
+                "{problems}"
+            );
         }
         assert!(problems.contains("content/news/a.md:1:1"), "{problems}");
     }
@@ -304,7 +355,8 @@ mod tests {
 
     #[test]
     fn quoted_dates_and_offsets_are_accepted() {
-        let text = "+++\ntitle = \"T\"\ndate = \"2021-03-31T23:30:00-05:00\"\ncities = [\"wuxi\"]\n+++\n";
+        let text =
+            "+++\ntitle = \"T\"\ndate = \"2021-03-31T23:30:00-05:00\"\ncities = [\"wuxi\"]\n+++\n";
         let article = parse_text(text).unwrap();
         assert_eq!(article.date.year_month().month, 3);
     }
@@ -313,7 +365,10 @@ mod tests {
     fn undeclared_city_suggests_the_closest() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\", \"Xuzou\"]\n+++\n";
         let problems = parse_text(text).unwrap_err().to_string();
-        assert!(problems.contains("`Xuzou` is not a declared city"), "{problems}");
+        assert!(
+            problems.contains("`Xuzou` is not a declared city"),
+            "{problems}"
+        );
         assert!(problems.contains("content/news/a.md:4:19"), "{problems}");
         assert!(problems.contains("did you mean `xuzhou`?"), "{problems}");
     }
@@ -322,7 +377,10 @@ mod tests {
     fn ambiguous_city_names_both_keys() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"Taizhou\"]\n+++\n";
         let problems = parse_text(text).unwrap_err().to_string();
-        assert!(problems.contains("`taizhou-js` or `taizhou-zj`"), "{problems}");
+        assert!(
+            problems.contains("`taizhou-js` or `taizhou-zj`"),
+            "{problems}"
+        );
     }
 
     #[test]
@@ -334,7 +392,8 @@ mod tests {
 
     #[test]
     fn chinese_titles_get_ascii_slugs() {
-        let text = "+++\ntitle = \"无锡徐州签署协议\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\n";
+        let text =
+            "+++\ntitle = \"无锡徐州签署协议\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\n";
         let article = parse_text(text).unwrap();
         assert!(slug::is_slug(&article.slug), "{}", article.slug);
     }

@@ -33,7 +33,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
             .label("expected `+++` here")
             .help(help));
     }
-    let front_matter_offset = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let front_matter_offset = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
     for (offset, line) in lines {
         if line.trim_end() == FENCE {
             let body_offset = (offset + line.len() + 1).min(text.len());
@@ -47,7 +49,9 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     Err(Diagnostic::error("the front matter is never closed")
         .at(SourceSpan::locate(text, start..start + FENCE.len()))
         .label("this `+++` opens it")
-        .help("add a line with just `+++` after the last front-matter field, before the article text"))
+        .help(
+            "add a line with just `+++` after the last front-matter field, before the article text",
+        ))
 }
 
 fn lines_with_offsets(text: &str, start: usize) -> impl Iterator<Item = (usize, &str)> {

@@ -109,7 +109,11 @@ mod tests {
     fn written_summaries_are_escaped_markdown() {
         let summary = render_summary("Parks & *people* <b>").unwrap();
         assert_eq!(summary.text, "Parks & people");
-        assert!(summary.html.contains("Parks &amp; <em>people</em>"), "{}", summary.html);
+        assert!(
+            summary.html.contains("Parks &amp; <em>people</em>"),
+            "{}",
+            summary.html
+        );
     }
 
     #[test]

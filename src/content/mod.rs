@@ -19,7 +19,11 @@ pub const CONTENT_DIR: &str = "content";
 
 /// Every article under `root/content/`, drafts only when asked for. All
 /// files are read and parsed, so that every problem is reported at once.
-pub fn load(root: &Path, cities: &CityRegistry, include_drafts: bool) -> Result<Vec<Article>, Diagnostics> {
+pub fn load(
+    root: &Path,
+    cities: &CityRegistry,
+    include_drafts: bool,
+) -> Result<Vec<Article>, Diagnostics> {
     let content_dir = root.join(CONTENT_DIR);
     let files = discover(&content_dir)?;
     let results: Vec<Result<Article, Diagnostics>> = files
@@ -46,16 +50,23 @@ pub fn discover(content_dir: &Path) -> Result<Vec<String>, Diagnostics> {
     let walker = WalkDir::new(content_dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored(&entry.file_name().to_string_lossy()));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !is_ignored(&entry.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = entry.map_err(|error| {
-            let path = error.path().map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
+            let path = error
+                .path()
+                .map_or_else(|| content_dir.to_path_buf(), Path::to_path_buf);
             Diagnostic::error(format!("cannot read `{}`: {error}", path.display()))
                 .help("check that the content folder exists and that you may read it")
         })?;
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
         if entry.file_type().is_file() && is_markdown {
-            let relative = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+            let relative = entry
+                .path()
+                .strip_prefix(content_dir)
+                .unwrap_or(entry.path());
             files.push(relative_name(relative));
         }
     }
@@ -67,7 +78,10 @@ fn is_ignored(name: &str) -> bool {
 }
 
 fn relative_name(path: &Path) -> String {
-    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let parts: Vec<_> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
     parts.join("/")
 }
 

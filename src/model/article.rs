@@ -158,12 +158,25 @@ mod tests {
     fn keeps_the_written_offset() {
         let time = Time::from_hms(23, 30, 0).unwrap();
         let published = PublishedDate::new(date(2021, 3, 31), Some(time), Some(-300));
-        assert_eq!(published.year_month(), YearMonth { year: 2021, month: 3 });
+        assert_eq!(
+            published.year_month(),
+            YearMonth {
+                year: 2021,
+                month: 3
+            }
+        );
         assert_eq!(published.rfc3339(), "2021-03-31T23:30:00-05:00");
     }
 
     #[test]
     fn month_names() {
-        assert_eq!(YearMonth { year: 2020, month: 6 }.name(), "June");
+        assert_eq!(
+            YearMonth {
+                year: 2020,
+                month: 6
+            }
+            .name(),
+            "June"
+        );
     }
 }

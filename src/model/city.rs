@@ -30,7 +30,9 @@ pub enum CityLookup {
     /// The reference is a name or alias of more than one city.
     Ambiguous(Vec<CityId>),
     /// No city answers to it; the closest declared one, if any is close.
-    Unknown { closest: Option<CityId> },
+    Unknown {
+        closest: Option<CityId>,
+    },
 }
 
 #[derive(Debug, Clone, Default)]

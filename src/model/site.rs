@@ -208,7 +208,11 @@ fn archive(articles: &[Article]) -> Vec<YearArchive> {
                 articles: Vec::new(),
             });
         }
-        year.months.last_mut().expect("pushed above").articles.push(id);
+        year.months
+            .last_mut()
+            .expect("pushed above")
+            .articles
+            .push(id);
     }
     years
 }
@@ -247,7 +251,12 @@ mod tests {
         CityRegistry::new(vec![city("wuxi"), city("xuzhou"), city("suzhou")])
     }
 
-    fn article(registry: &CityRegistry, title: &str, ymd: (i32, u8, u8), cities: &[&str]) -> Article {
+    fn article(
+        registry: &CityRegistry,
+        title: &str,
+        ymd: (i32, u8, u8),
+        cities: &[&str],
+    ) -> Article {
         let date = Date::from_calendar_date(ymd.0, Month::try_from(ymd.1).unwrap(), ymd.2).unwrap();
         Article {
             file: format!("{title}.md"),
@@ -280,7 +289,9 @@ mod tests {
     }
 
     fn titles(site: &Site, ids: &[ArticleId]) -> Vec<String> {
-        ids.iter().map(|id| site.article(*id).title.clone()).collect()
+        ids.iter()
+            .map(|id| site.article(*id).title.clone())
+            .collect()
     }
 
     #[test]
@@ -306,7 +317,10 @@ mod tests {
     fn archive_groups_by_year_and_month() {
         let site = site();
         let archive = site.archive();
-        assert_eq!(archive.iter().map(|y| y.year).collect::<Vec<_>>(), [2023, 2020]);
+        assert_eq!(
+            archive.iter().map(|y| y.year).collect::<Vec<_>>(),
+            [2023, 2020]
+        );
         let months: Vec<_> = archive[1]
             .months
             .iter()

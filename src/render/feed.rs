@@ -32,8 +32,16 @@ pub fn atom(site: &Site, base_url: &BaseUrl, author: &str, feed: &Feed<'_>) -> S
     let self_url = base_url.join(&feed.path);
     let _ = writeln!(xml, "  <title>{}</title>", escape(&feed.title));
     let _ = writeln!(xml, "  <id>{}</id>", escape(&self_url));
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(&self_url));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&base_url.join(&feed.page_path)));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&self_url)
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&base_url.join(&feed.page_path))
+    );
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(author));
     for id in entries {
@@ -49,18 +57,34 @@ fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId)
     let date = article.date.rfc3339();
     xml.push_str("  <entry>\n");
     let _ = writeln!(xml, "    <title>{}</title>", escape(&article.title));
-    let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>");
+    let _ = writeln!(
+        xml,
+        "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>"
+    );
     let _ = writeln!(xml, "    <id>{url}</id>");
     let _ = writeln!(xml, "    <published>{date}</published>");
     let _ = writeln!(xml, "    <updated>{date}</updated>");
     for city in &article.cities {
         let city = site.cities().get(*city);
-        let _ = writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", escape(&city.key), escape(&city.name));
+        let _ = writeln!(
+            xml,
+            "    <category term=\"{}\" label=\"{}\"/>",
+            escape(&city.key),
+            escape(&city.name)
+        );
     }
     if !article.summary_html.is_empty() {
-        let _ = writeln!(xml, "    <summary type=\"html\">{}</summary>", escape(&article.summary_html));
+        let _ = writeln!(
+            xml,
+            "    <summary type=\"html\">{}</summary>",
+            escape(&article.summary_html)
+        );
     }
-    let _ = writeln!(xml, "    <content type=\"html\">{}</content>", escape(&article.body_html));
+    let _ = writeln!(
+        xml,
+        "    <content type=\"html\">{}</content>",
+        escape(&article.body_html)
+    );
     xml.push_str("  </entry>\n");
 }
 
@@ -69,9 +93,17 @@ pub fn sitemap(site: &Site, base_url: &BaseUrl, pages: &[Page]) -> String {
     let mut xml = String::with_capacity(128 + pages.len() * 96);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages.iter().filter(|p| p.kind.is_listed()) {
-        let _ = write!(xml, "  <url><loc>{}</loc>", escape(&base_url.join(&page.path)));
+        let _ = write!(
+            xml,
+            "  <url><loc>{}</loc>",
+            escape(&base_url.join(&page.path))
+        );
         if let super::plan::PageKind::Article(id) = page.kind {
-            let _ = write!(xml, "<lastmod>{}</lastmod>", site.article(id).date.iso_date());
+            let _ = write!(
+                xml,
+                "<lastmod>{}</lastmod>",
+                site.article(id).date.iso_date()
+            );
         }
         xml.push_str("</url>\n");
     }
@@ -80,5 +112,8 @@ pub fn sitemap(site: &Site, base_url: &BaseUrl, pages: &[Page]) -> String {
 }
 
 pub fn robots(base_url: &BaseUrl) -> String {
-    format!("User-agent: *\nAllow: /\nSitemap: {}\n", base_url.join("sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        base_url.join("sitemap.xml")
+    )
 }

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use super::views::*;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::model::{ArticleId, Site};
+use crate::model::{ArticleId, CityId, Site};
 
 /// How many articles from the same cities an article page suggests.
 const RELATED_COUNT: usize = 5;
@@ -43,82 +43,72 @@ struct ListBody<'a, T: Serialize> {
 #[derive(Serialize)]
 struct Empty {}
 
+/// A paginated list of articles, before it is cut into pages.
+struct Listing<'i, T> {
+    template: &'static str,
+    kind: &'static str,
+    title: String,
+    description: String,
+    ids: &'i [ArticleId],
+    /// Fields the template receives besides `articles` and `pagination`.
+    extra: T,
+}
+
 impl<'a> Renderer<'a> {
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
-        let site = self.site;
         let base_url = &self.config.base_url;
         match page.kind {
-            PageKind::Home => self.list(page, "index.html", "home", self.config.title.clone(), self.config.description.clone(), site.all(), Empty {}),
+            PageKind::Home => self.list(page, self.home()),
+            PageKind::City(id) => self.list(page, self.city(id)),
+            PageKind::Year(y) => self.list(page, self.year(y)),
+            PageKind::Month(y, m) => self.list(page, self.month(y, m)),
+            PageKind::Topic(t) => self.list(page, self.topic(t)),
             PageKind::Article(id) => self.article(page, id),
             PageKind::Cities => self.cities(page),
-            PageKind::City(id) => {
-                let city = CityLink::new(site, base_url, id);
-                let description = format!("Cooperation news about {}, {}.", city.name, city.province);
-                let partners: Vec<CityCount> = site
-                    .partners_of(id)
-                    .iter()
-                    .map(|p| CityCount { city: CityLink::new(site, base_url, p.city), count: p.shared })
-                    .collect();
-                let extra = CityExtra {
-                    feed_url: base_url.join(&format!("{}atom.xml", city_path(city.key))),
-                    count: site.articles_in(id).len(),
-                    city,
-                    partners,
-                };
-                self.list(page, "city.html", "city", extra.city.name.to_string(), description, site.articles_in(id), extra)
-            }
             PageKind::Archive => self.archive(page),
-            PageKind::Year(y) => {
-                let year = &site.archive()[y];
-                let extra = YearExtra { year: self.year_link(y) };
-                let description = format!("Cooperation news from {}.", year.year);
-                self.list(page, "year.html", "year", year.year.to_string(), description, &year.articles, extra)
-            }
-            PageKind::Month(y, m) => {
-                let month = &site.archive()[y].months[m];
-                let link = self.month_link(y, m);
-                let title = format!("{} {}", link.name, link.year);
-                let description = format!("Cooperation news from {title}.");
-                let extra = MonthExtra { month: link, year_url: base_url.join(&year_path(month.month.year)) };
-                self.list(page, "month.html", "month", title, description, &month.articles, extra)
-            }
             PageKind::Topics => self.topics(page),
-            PageKind::Topic(t) => {
-                let topic = &site.topics()[t];
-                let extra = TopicExtra { topic: TopicCount { name: &topic.name, url: base_url.join(&topic_path(&topic.slug)), count: topic.articles.len() } };
-                let description = format!("Cooperation news about {}.", topic.name);
-                self.list(page, "topic.html", "topic", topic.name.clone(), description, &topic.articles, extra)
-            }
             PageKind::NotFound => {
-                let meta = self.meta(page, "404", "Page not found".into(), self.config.description.clone());
+                let description = self.config.description.clone();
+                let meta = self.meta(page, "404", "Page not found".into(), description);
                 self.html("404.html", meta, Empty {})
             }
-            PageKind::SiteFeed => Ok(feed::atom(site, base_url, &self.config.title, &Feed {
-                title: self.config.title.clone(),
-                path: page.path.clone(),
-                page_path: String::new(),
-                ids: site.all(),
-            })),
+            PageKind::SiteFeed => Ok(self.feed(
+                page,
+                self.config.title.clone(),
+                String::new(),
+                self.site.all(),
+            )),
             PageKind::CityFeed(id) => {
-                let city = site.cities().get(id);
-                Ok(feed::atom(site, base_url, &self.config.title, &Feed {
-                    title: format!("{}: {}", self.config.title, city.name),
-                    path: page.path.clone(),
-                    page_path: city_path(&city.key),
-                    ids: site.articles_in(id),
-                }))
+                let city = self.site.cities().get(id);
+                let title = format!("{}: {}", self.config.title, city.name);
+                Ok(self.feed(page, title, city_path(&city.key), self.site.articles_in(id)))
             }
-            PageKind::Sitemap => Ok(feed::sitemap(site, base_url, self.pages)),
+            PageKind::Sitemap => Ok(feed::sitemap(self.site, base_url, self.pages)),
             PageKind::Robots => Ok(feed::robots(base_url)),
         }
     }
 
-    fn html<T: Serialize>(&self, template: &str, page: PageMeta, body: T) -> Result<String, Diagnostic> {
-        let context = PageContext { site: &self.site_view, page, body };
+    fn html<T: Serialize>(
+        &self,
+        template: &str,
+        page: PageMeta,
+        body: T,
+    ) -> Result<String, Diagnostic> {
+        let context = PageContext {
+            site: &self.site_view,
+            page,
+            body,
+        };
         self.theme.render(template, &context)
     }
 
-    fn meta(&self, page: &Page, kind: &'static str, title: String, description: String) -> PageMeta {
+    fn meta(
+        &self,
+        page: &Page,
+        kind: &'static str,
+        title: String,
+        description: String,
+    ) -> PageMeta {
         PageMeta {
             kind,
             title,
@@ -130,11 +120,110 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// A page of a paginated list: only this page's cards are built.
-    #[allow(clippy::too_many_arguments)]
-    fn list<T: Serialize>(&self, page: &Page, template: &str, kind: &'static str, title: String, description: String, ids: &[ArticleId], extra: T) -> Result<String, Diagnostic> {
+    fn feed(&self, page: &Page, title: String, page_path: String, ids: &[ArticleId]) -> String {
+        let feed = Feed {
+            title,
+            path: page.path.clone(),
+            page_path,
+            ids,
+        };
+        feed::atom(self.site, &self.config.base_url, &self.config.title, &feed)
+    }
+
+    fn home(&self) -> Listing<'a, Empty> {
+        Listing {
+            template: "index.html",
+            kind: "home",
+            title: self.config.title.clone(),
+            description: self.config.description.clone(),
+            ids: self.site.all(),
+            extra: Empty {},
+        }
+    }
+
+    fn city(&self, id: CityId) -> Listing<'a, CityExtra<'a>> {
+        let (site, base_url) = (self.site, &self.config.base_url);
+        let city = CityLink::new(site, base_url, id);
+        let partners = site
+            .partners_of(id)
+            .iter()
+            .map(|p| CityCount {
+                city: CityLink::new(site, base_url, p.city),
+                count: p.shared,
+            })
+            .collect();
+        Listing {
+            template: "city.html",
+            kind: "city",
+            title: city.name.to_string(),
+            description: format!("Cooperation news about {}, {}.", city.name, city.province),
+            ids: site.articles_in(id),
+            extra: CityExtra {
+                feed_url: base_url.join(&format!("{}atom.xml", city_path(city.key))),
+                count: site.articles_in(id).len(),
+                city,
+                partners,
+            },
+        }
+    }
+
+    fn year(&self, y: usize) -> Listing<'a, YearExtra> {
+        let year = &self.site.archive()[y];
+        Listing {
+            template: "year.html",
+            kind: "year",
+            title: year.year.to_string(),
+            description: format!("Cooperation news from {}.", year.year),
+            ids: &year.articles,
+            extra: YearExtra {
+                year: self.year_link(y),
+            },
+        }
+    }
+
+    fn month(&self, y: usize, m: usize) -> Listing<'a, MonthExtra> {
+        let month = &self.site.archive()[y].months[m];
+        let link = self.month_link(y, m);
+        let title = format!("{} {}", link.name, link.year);
+        Listing {
+            template: "month.html",
+            kind: "month",
+            description: format!("Cooperation news from {title}."),
+            title,
+            ids: &month.articles,
+            extra: MonthExtra {
+                month: link,
+                year_url: self.config.base_url.join(&year_path(month.month.year)),
+            },
+        }
+    }
+
+    fn topic(&self, t: usize) -> Listing<'a, TopicExtra<'a>> {
+        let topic = &self.site.topics()[t];
+        Listing {
+            template: "topic.html",
+            kind: "topic",
+            title: topic.name.clone(),
+            description: format!("Cooperation news about {}.", topic.name),
+            ids: &topic.articles,
+            extra: TopicExtra {
+                topic: TopicCount {
+                    name: &topic.name,
+                    url: self.config.base_url.join(&topic_path(&topic.slug)),
+                    count: topic.articles.len(),
+                },
+            },
+        }
+    }
+
+    /// One page of a listing: only this page's cards are built.
+    fn list<T: Serialize>(
+        &self,
+        page: &Page,
+        listing: Listing<'_, T>,
+    ) -> Result<String, Diagnostic> {
         let per_page = self.config.paginate_by.get();
-        let total = page_count(ids.len(), self.config.paginate_by);
+        let total = page_count(listing.ids.len(), self.config.paginate_by);
         let base = base_path(&page.path, page.number);
         let url = |number: usize| self.config.base_url.join(&pager_path(base, number));
         let pagination = Pagination {
@@ -143,18 +232,26 @@ impl<'a> Renderer<'a> {
             prev_url: (page.number > 1).then(|| url(page.number - 1)),
             next_url: (page.number < total).then(|| url(page.number + 1)),
         };
-        let title = if page.number > 1 { format!("{title} (page {})", page.number) } else { title };
-        let mut meta = self.meta(page, kind, title, description);
+        let title = match page.number {
+            1 => listing.title,
+            n => format!("{} (page {n})", listing.title),
+        };
+        let mut meta = self.meta(page, listing.kind, title, listing.description);
         meta.prev_url = pagination.prev_url.clone();
         meta.next_url = pagination.next_url.clone();
-        let start = (page.number - 1) * per_page;
-        let articles = ids
+        let articles = listing
+            .ids
             .iter()
-            .skip(start)
+            .skip((page.number - 1) * per_page)
             .take(per_page)
             .map(|id| ArticleCard::new(self.site, &self.config.base_url, self.site.article(*id)))
             .collect();
-        self.html(template, meta, ListBody { articles, pagination, extra })
+        let body = ListBody {
+            articles,
+            pagination,
+            extra: listing.extra,
+        };
+        self.html(listing.template, meta, body)
     }
 
     fn article(&self, page: &Page, id: ArticleId) -> Result<String, Diagnostic> {
@@ -166,9 +263,17 @@ impl<'a> Renderer<'a> {
             article: ArticleView::new(site, base_url, article),
             newer: site.newer(id).map(card),
             older: site.older(id).map(card),
-            related: site.related(id, RELATED_COUNT).into_iter().map(card).collect(),
+            related: site
+                .related(id, RELATED_COUNT)
+                .into_iter()
+                .map(card)
+                .collect(),
         };
-        let description = if article.summary_text.is_empty() { self.config.description.clone() } else { article.summary_text.clone() };
+        let description = if article.summary_text.is_empty() {
+            self.config.description.clone()
+        } else {
+            article.summary_text.clone()
+        };
         let meta = self.meta(page, "article", article.title.clone(), description);
         self.html("article.html", meta, body)
     }
@@ -177,21 +282,45 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut provinces: Vec<Province> = Vec::new();
         let mut cities: Vec<_> = site.cities().iter().collect();
-        cities.sort_by(|(_, a), (_, b)| (&a.province, &a.name, &a.key).cmp(&(&b.province, &b.name, &b.key)));
+        cities.sort_by(|(_, a), (_, b)| {
+            (&a.province, &a.name, &a.key).cmp(&(&b.province, &b.name, &b.key))
+        });
         for (id, city) in cities {
             if provinces.last().is_none_or(|p| p.name != city.province) {
-                provinces.push(Province { name: &city.province, cities: Vec::new() });
+                provinces.push(Province {
+                    name: &city.province,
+                    cities: Vec::new(),
+                });
             }
-            let count = CityCount { city: CityLink::new(site, &self.config.base_url, id), count: site.articles_in(id).len() };
-            provinces.last_mut().expect("pushed above").cities.push(count);
+            let count = CityCount {
+                city: CityLink::new(site, &self.config.base_url, id),
+                count: site.articles_in(id).len(),
+            };
+            provinces
+                .last_mut()
+                .expect("pushed above")
+                .cities
+                .push(count);
         }
-        let meta = self.meta(page, "cities", "Cities".into(), format!("Every city covered by {}, by province.", self.config.title));
+        let meta = self.meta(
+            page,
+            "cities",
+            "Cities".into(),
+            format!("Every city covered by {}, by province.", self.config.title),
+        );
         self.html("cities.html", meta, CitiesBody { provinces })
     }
 
     fn archive(&self, page: &Page) -> Result<String, Diagnostic> {
-        let years = (0..self.site.archive().len()).map(|y| self.year_link(y)).collect();
-        let meta = self.meta(page, "archive", "Archive".into(), format!("Every month of {}.", self.config.title));
+        let years = (0..self.site.archive().len())
+            .map(|y| self.year_link(y))
+            .collect();
+        let meta = self.meta(
+            page,
+            "archive",
+            "Archive".into(),
+            format!("Every month of {}.", self.config.title),
+        );
         self.html("archive.html", meta, ArchiveBody { years })
     }
 
@@ -200,9 +329,18 @@ impl<'a> Renderer<'a> {
             .site
             .topics()
             .iter()
-            .map(|t| TopicCount { name: &t.name, url: self.config.base_url.join(&topic_path(&t.slug)), count: t.articles.len() })
+            .map(|t| TopicCount {
+                name: &t.name,
+                url: self.config.base_url.join(&topic_path(&t.slug)),
+                count: t.articles.len(),
+            })
             .collect();
-        let meta = self.meta(page, "topics", "Topics".into(), format!("Every topic of {}.", self.config.title));
+        let meta = self.meta(
+            page,
+            "topics",
+            "Topics".into(),
+            format!("Every topic of {}.", self.config.title),
+        );
         self.html("topics.html", meta, TopicsBody { topics })
     }
 
@@ -212,7 +350,9 @@ impl<'a> Renderer<'a> {
             year: year.year,
             url: self.config.base_url.join(&year_path(year.year)),
             count: year.articles.len(),
-            months: (0..year.months.len()).map(|m| self.month_link(y, m)).collect(),
+            months: (0..year.months.len())
+                .map(|m| self.month_link(y, m))
+                .collect(),
         }
     }
 
@@ -222,7 +362,10 @@ impl<'a> Renderer<'a> {
             year: month.month.year,
             month: month.month.month,
             name: month.month.name(),
-            url: self.config.base_url.join(&month_path(month.month.year, month.month.month)),
+            url: self
+                .config
+                .base_url
+                .join(&month_path(month.month.year, month.month.month)),
             count: month.articles.len(),
         }
     }
@@ -233,7 +376,8 @@ fn base_path(path: &str, number: usize) -> &str {
     if number <= 1 {
         path
     } else {
-        path.strip_suffix(&format!("page/{number}/")).unwrap_or(path)
+        path.strip_suffix(&format!("page/{number}/"))
+            .unwrap_or(path)
     }
 }
 

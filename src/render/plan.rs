@@ -97,7 +97,11 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     };
     paginated(PageKind::Home, String::new(), site.all().len());
     for (id, city) in site.cities().iter() {
-        paginated(PageKind::City(id), city_path(&city.key), site.articles_in(id).len());
+        paginated(
+            PageKind::City(id),
+            city_path(&city.key),
+            site.articles_in(id).len(),
+        );
     }
     for (y, year) in site.archive().iter().enumerate() {
         paginated(PageKind::Year(y), year_path(year.year), year.articles.len());
@@ -107,7 +111,11 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
         }
     }
     for (t, topic) in site.topics().iter().enumerate() {
-        paginated(PageKind::Topic(t), topic_path(&topic.slug), topic.articles.len());
+        paginated(
+            PageKind::Topic(t),
+            topic_path(&topic.slug),
+            topic.articles.len(),
+        );
     }
     pages.extend(
         site.all()
@@ -122,7 +130,10 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     pages.push(Page::new(PageKind::NotFound, "404.html".into()));
     pages.push(Page::new(PageKind::SiteFeed, "atom.xml".into()));
     for (id, city) in site.cities().iter() {
-        pages.push(Page::new(PageKind::CityFeed(id), format!("{}atom.xml", city_path(&city.key))));
+        pages.push(Page::new(
+            PageKind::CityFeed(id),
+            format!("{}atom.xml", city_path(&city.key)),
+        ));
     }
     pages.push(Page::new(PageKind::Sitemap, "sitemap.xml".into()));
     pages.push(Page::new(PageKind::Robots, "robots.txt".into()));

@@ -38,7 +38,8 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
 
 /// The default theme's assets, written to the output root unless the site's
 /// `static/` has a file of the same name.
-pub const EMBEDDED_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+pub const EMBEDDED_ASSETS: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../../static/style.css"))];
 
 /// A template's text and where it came from, for error messages.
 struct Source {
@@ -57,13 +58,25 @@ impl Theme {
     pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
         let mut sources: BTreeMap<String, Source> = EMBEDDED_TEMPLATES
             .iter()
-            .map(|(name, text)| (name.to_string(), Source { text: text.to_string(), file: None }))
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    Source {
+                        text: text.to_string(),
+                        file: None,
+                    },
+                )
+            })
             .collect();
         sources.extend(site_templates(&root.join(TEMPLATES_DIR))?);
         let mut tera = Tera::default();
         tera.set_escape_fn(escape);
-        tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
-            .map_err(|error| template_error(&sources, &error, "cannot be parsed"))?;
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str())),
+        )
+        .map_err(|error| template_error(&sources, &error, "cannot be parsed"))?;
         Ok(Theme { tera, sources })
     }
 
@@ -83,7 +96,8 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
     let mut found = Vec::new();
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|error| {
-            Diagnostic::error(format!("cannot read the templates folder: {error}")).in_file(TEMPLATES_DIR)
+            Diagnostic::error(format!("cannot read the templates folder: {error}"))
+                .in_file(TEMPLATES_DIR)
         })?;
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name = relative.to_string_lossy().replace('\\', "/");
@@ -96,13 +110,23 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
                 .in_file(&file)
                 .help("templates must be UTF-8 text")
         })?;
-        found.push((name, Source { text, file: Some(file) }));
+        found.push((
+            name,
+            Source {
+                text,
+                file: Some(file),
+            },
+        ));
     }
     Ok(found)
 }
 
 /// Turns a Tera error into a report naming the template, and the line where Tera gives one.
-fn template_error(sources: &BTreeMap<String, Source>, error: &tera::Error, what: &str) -> Diagnostic {
+fn template_error(
+    sources: &BTreeMap<String, Source>,
+    error: &tera::Error,
+    what: &str,
+) -> Diagnostic {
     let mut chain = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
@@ -123,7 +147,10 @@ fn template_error(sources: &BTreeMap<String, Source>, error: &tera::Error, what:
         return Diagnostic::error(format!("a template {what}: {}", chain.join(": ")))
             .help("check the templates in the site's templates/ folder");
     };
-    let file = source.file.clone().unwrap_or_else(|| format!("{name} (built-in theme)"));
+    let file = source
+        .file
+        .clone()
+        .unwrap_or_else(|| format!("{name} (built-in theme)"));
     let mut diagnostic = Diagnostic::error(format!("template `{name}` {what}: {detail}"))
         .in_file(file)
         .help("fix the template; the README lists the variables each template receives");

@@ -72,20 +72,31 @@ impl Site {
 
     /// Writes `content/<relative>` with front matter from the given fields.
     pub fn article(&self, relative: &str, front_matter: &str, body: &str) {
-        self.write(&format!("content/{relative}"), &format!("+++\n{front_matter}\n+++\n{body}"));
+        self.write(
+            &format!("content/{relative}"),
+            &format!("+++\n{front_matter}\n+++\n{body}"),
+        );
     }
 
     /// Runs `concord build --root <site>` with extra arguments.
     pub fn build(&self, args: &[&str]) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
-        command.arg("build").arg("--root").arg(self.root()).args(args);
+        command
+            .arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .args(args);
         command.env("NO_COLOR", "1").output().expect("run concord")
     }
 
     /// Builds and panics with the messages if the build fails.
     pub fn build_ok(&self, args: &[&str]) -> Output {
         let output = self.build(args);
-        assert!(output.status.success(), "build failed:\n{}", stderr(&output));
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            stderr(&output)
+        );
         output
     }
 
@@ -109,7 +120,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -127,7 +143,10 @@ pub fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>
 }
 
 pub fn attr(html: &Html, selector: &str, name: &str) -> Option<String> {
-    select(html, selector).first().and_then(|e| e.value().attr(name)).map(str::to_string)
+    select(html, selector)
+        .first()
+        .and_then(|e| e.value().attr(name))
+        .map(str::to_string)
 }
 
 pub fn text(element: &scraper::ElementRef<'_>) -> String {
