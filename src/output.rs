@@ -82,7 +82,7 @@ impl OutputDir {
     }
 
     /// Writes the embedded theme assets, the site's `static/` files and the
-    /// rendered pages, then swaps them in. Returns how many static files were copied.
+    /// rendered pages, then swaps them in. Returns how many theme and static files it wrote.
     pub fn write(&self, static_dir: &Path, files: &[RenderedFile]) -> Result<usize, OutputError> {
         let staging = self.sibling("staging");
         remove_if_present(&staging)?;
@@ -174,10 +174,14 @@ fn write_all(
     files: &[RenderedFile],
 ) -> Result<usize, OutputError> {
     fs::create_dir_all(staging).map_err(io_error("create the folder", staging))?;
+    let mut theme_assets = 0;
     for (name, bytes) in EMBEDDED_ASSETS {
-        write_file(&staging.join(name), bytes)?;
+        if !static_dir.join(name).is_file() {
+            write_file(&staging.join(name), bytes)?;
+            theme_assets += 1;
+        }
     }
-    let copied = copy_static(static_dir, staging)?;
+    let copied = theme_assets + copy_static(static_dir, staging)?;
     files
         .par_iter()
         .try_for_each(|file| write_file(&staging.join(&file.path), file.contents.as_bytes()))?;
