@@ -1,7 +1,7 @@
 //! `config.toml`: read as raw TOML, then checked once into a `Config` whose
 //! values the rest of the pipeline can trust.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::num::NonZeroUsize;
 use std::path::Path;
@@ -55,6 +55,8 @@ pub struct Config {
     pub paginate_by: NonZeroUsize,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
+    /// Where each city is declared in config.toml, by key, for warnings about it.
+    pub city_declarations: HashMap<String, SourceSpan>,
 }
 
 impl Config {
@@ -62,16 +64,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<(Config, CityRegistry), Diagnostics> {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|error| {
-            let diagnostic = Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}"))
-                .in_file(CONFIG_FILE);
-            if error.kind() == std::io::ErrorKind::NotFound {
-                diagnostic.help(format!(
-                    "run concord in a site folder, or point at one with --root (looked in `{}`)",
-                    root.display()
-                ))
-            } else {
-                diagnostic
-            }
+            Diagnostic::error(format!("cannot read {CONFIG_FILE}: {error}")).in_file(CONFIG_FILE)
         })?;
         Config::parse(&text)
     }
@@ -123,8 +116,10 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             }),
     };
     let mut cities = Vec::with_capacity(raw.cities.len());
+    let mut city_declarations = HashMap::with_capacity(raw.cities.len());
     for (key, city) in raw.cities {
         if slug::is_slug(key.get_ref()) {
+            city_declarations.insert(key.get_ref().clone(), SourceSpan::locate(text, key.span()));
             cities.push(City {
                 key: key.into_inner(),
                 name: city.name,
@@ -149,6 +144,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         base_url,
         paginate_by,
         extra: raw.extra,
+        city_declarations,
     };
     problems.into_result((config, CityRegistry::new(cities)))
 }

@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+/// `1 error`, `3 errors`, `1,204 files`: a count as a report line says it.
+pub fn count(n: usize, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{grouped} {noun}{plural}")
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -83,6 +97,13 @@ impl Diagnostic {
             span: None,
             label: None,
             help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
         }
     }
 
@@ -170,10 +191,15 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.0
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.count(Severity::Error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.count(Severity::Warning)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.0.iter().filter(|d| d.severity == severity).count()
     }
 
     pub fn sorted(mut self) -> Diagnostics {
@@ -191,6 +217,15 @@ impl Diagnostics {
         } else {
             Err(self.sorted())
         }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 
@@ -218,6 +253,14 @@ impl fmt::Display for Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(0, "warning"), "0 warnings");
+        assert_eq!(count(1204, "file"), "1,204 files");
+        assert_eq!(count(1_000_000, "file"), "1,000,000 files");
+    }
 
     #[test]
     fn locate_finds_line_and_column() {

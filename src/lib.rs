@@ -13,8 +13,10 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+mod lint;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 
-pub use build::{build, load_site, BuildOptions, BuildReport, Error};
+pub use build::{build, check, BuildOptions, BuildReport, CheckFailure, Checked, Error, SiteOptions};

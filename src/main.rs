@@ -4,17 +4,14 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use concord::{BuildOptions, BuildReport, Error};
+use concord::diagnostics::{count, Diagnostics};
+use concord::scaffold::{self, NewArticle};
+use concord::{BuildOptions, BuildReport, CheckFailure, Error, SiteOptions};
 
 #[derive(Parser)]
-#[command(
-    name = "concord",
-    version,
-    about = "Build a cooperation-news website from Markdown files"
-)]
+#[command(name = "concord", version, about = "Build a cooperation-news website from Markdown files")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,17 +20,50 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder
-    Build(BuildArgs),
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site [default: <root>/public]
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
+    /// Report every problem in the site without writing anything
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Create a new article in content/news/
+    New {
+        /// The headline, in quotes
+        title: String,
+        /// The cities it is about, by key, name or alias: --cities wuxi,xuzhou
+        #[arg(long, value_delimiter = ',', required = true)]
+        cities: Vec<String>,
+        /// Topics: --topics "industrial parks,education"
+        #[arg(long, value_delimiter = ',')]
+        topics: Vec<String>,
+        /// The date, YYYY-MM-DD [default: today]
+        #[arg(long)]
+        date: Option<String>,
+        /// The site folder
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+    },
+    /// Create a new site that builds at once
+    Init {
+        /// A new or empty folder
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
-struct BuildArgs {
+struct SiteArgs {
     /// The site folder, holding config.toml and content/
     #[arg(long, default_value = ".", value_name = "DIR")]
     root: PathBuf,
-    /// Where to write the site [default: <root>/public]
-    #[arg(long, short, value_name = "DIR")]
-    output: Option<PathBuf>,
     /// Publish under this address instead of config.toml's base_url
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
@@ -42,74 +72,117 @@ struct BuildArgs {
     drafts: bool,
 }
 
+impl SiteArgs {
+    fn into_options(self) -> SiteOptions {
+        SiteOptions {
+            root: self.root,
+            base_url: self.base_url,
+            include_drafts: self.drafts,
+        }
+    }
+}
+
+const NOT_A_SITE_HELP: &str = "help: run concord in a site folder, or point at one with --root";
+
+/// The exit code when a command could not run at all.
+const CANNOT_RUN: u8 = 2;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Build(args) => build(args),
-    };
+    match Cli::parse().command {
+        Command::Build { site, output } => build(site, output),
+        Command::Check { site, strict } => check(site.into_options(), strict),
+        Command::New { title, cities, topics, date, root } => {
+            let request = NewArticle { title, cities, topics, date };
+            let today = time::OffsetDateTime::now_utc().date();
+            finish(scaffold::new_article(&root, &request, today).map(|path| println!("{}", path.display())))
+        }
+        Command::Init { dir } => finish(scaffold::init_site(&dir).map(|()| {
+            println!("Created a site in {}. Build it with: concord build --root {}", dir.display(), dir.display());
+        })),
+    }
+}
+
+fn finish(result: Result<(), scaffold::ScaffoldError>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(scaffold::ScaffoldError::Config(problems)) => {
+            print_reports(&problems);
+            eprintln!("error: config.toml has problems; fix them first");
+            ExitCode::FAILURE
+        }
         Err(error) => {
-            report(&error);
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn build(args: BuildArgs) -> anyhow::Result<()> {
-    let output = args.output.unwrap_or_else(|| args.root.join("public"));
-    let options = BuildOptions {
-        root: args.root,
-        output,
-        base_url: args.base_url,
-        include_drafts: args.drafts,
+fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
+    let output = output.unwrap_or_else(|| site.root.join("public"));
+    let options = BuildOptions { site: site.into_options(), output };
+    match concord::build(&options) {
+        Ok(report) => {
+            print_reports(&report.warnings);
+            println!("{}", summary(&report));
+            ExitCode::SUCCESS
+        }
+        Err(Error::Site(problems)) => {
+            print_reports(&problems);
+            eprintln!("error: could not build the site: {}; nothing was written and the output folder is as it was", count(problems.error_count(), "error"));
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: could not build the site: {error}");
+            match error {
+                Error::Output(concord::output::OutputError::Unsafe { .. }) => eprintln!("help: pass another folder with --output"),
+                Error::NotASite { .. } => eprintln!("{NOT_A_SITE_HELP}"),
+                _ => {}
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(options: SiteOptions, strict: bool) -> ExitCode {
+    let (problems, files) = match concord::check(&options) {
+        Ok(Ok(checked)) => (checked.warnings, checked.files),
+        Ok(Err(CheckFailure { problems, files })) => (problems, files),
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{NOT_A_SITE_HELP}");
+            return ExitCode::from(CANNOT_RUN);
+        }
     };
-    let report = concord::build(&options).context("could not build the site")?;
-    println!("{}", summary(&report));
-    Ok(())
+    print_reports(&problems);
+    let (errors, warnings) = (problems.error_count(), problems.warning_count());
+    println!("{}, {} in {}", count(errors, "error"), count(warnings, "warning"), count(files, "file"));
+    if errors > 0 || (strict && warnings > 0) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn summary(report: &BuildReport) -> String {
     let counts = report.counts;
     format!(
         "Built {} in {} ms: {}, {}, {}, {} and {} into {}",
-        plural(
-            counts.articles + counts.lists + counts.feeds + counts.other,
-            "file"
-        ),
+        count(counts.articles + counts.lists + counts.feeds + counts.other, "file"),
         report.elapsed.as_millis(),
-        plural(counts.articles, "article page"),
-        plural(counts.lists, "list page"),
-        plural(counts.feeds, "feed"),
-        plural(counts.other, "other file"),
-        plural(report.static_files, "static file"),
+        count(counts.articles, "article page"),
+        count(counts.lists, "list page"),
+        count(counts.feeds, "feed"),
+        count(counts.other, "other file"),
+        count(report.static_files, "static file"),
         report.output.display()
     )
 }
 
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
-}
-
-/// Prints every problem, compiler-style, then what it meant for the build.
-fn report(error: &anyhow::Error) {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Some(Error::Site(problems)) = error.downcast_ref::<Error>() {
-        for problem in problems.iter() {
-            eprintln!("{}\n", problem.render(color));
-        }
-        eprintln!("error: {error:#}; nothing was written and the output folder is as it was");
-        return;
-    }
-    eprintln!("error: {error:#}");
-    if let Some(Error::Output(concord::output::OutputError::Unsafe { .. })) =
-        error.downcast_ref::<Error>()
-    {
-        eprintln!("help: pass another folder with --output");
+/// Prints every problem, compiler-style, with colour only on a terminal
+/// and never when NO_COLOR is set.
+fn print_reports(problems: &Diagnostics) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for problem in problems.iter() {
+        eprintln!("{}\n", problem.render(color));
     }
 }

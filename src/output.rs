@@ -197,10 +197,24 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
 
 /// Copies `static_dir` into `staging`, keeping its layout. A missing folder copies nothing.
 fn copy_static(static_dir: &Path, staging: &Path) -> Result<usize, OutputError> {
-    if !static_dir.is_dir() {
-        return Ok(0);
+    let files = static_files(static_dir)?;
+    for relative in &files {
+        let target = staging.join(relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
+        }
+        let source = static_dir.join(relative);
+        fs::copy(&source, &target).map_err(io_error("copy", &source))?;
     }
-    let mut copied = 0;
+    Ok(files.len())
+}
+
+/// The files under `static_dir`, relative to it with `/` separators; none if it does not exist.
+pub fn static_files(static_dir: &Path) -> Result<Vec<String>, OutputError> {
+    if !static_dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
     for entry in WalkDir::new(static_dir).sort_by_file_name() {
         let entry = entry.map_err(|error| {
             let path = error.path().unwrap_or(static_dir).to_path_buf();
@@ -211,17 +225,9 @@ fn copy_static(static_dir: &Path, staging: &Path) -> Result<usize, OutputError> 
             }
         })?;
         if entry.file_type().is_file() {
-            let relative = entry
-                .path()
-                .strip_prefix(static_dir)
-                .unwrap_or(entry.path());
-            let target = staging.join(relative);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
-            }
-            fs::copy(entry.path(), &target).map_err(io_error("copy", entry.path()))?;
-            copied += 1;
+            let relative = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+            files.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }
-    Ok(copied)
+    Ok(files)
 }

@@ -111,7 +111,7 @@ fn missing_title_date_and_cities_are_all_reported() {
             "the front matter has no `cities`",
             "--> content/news/bad.md:1:1",
             "help: add a line such as `date = 2020-06-09`",
-            "3 errors in the site",
+            "could not build the site: 3 errors;",
         ],
     );
 }
@@ -283,7 +283,7 @@ fn every_problem_is_reported_in_one_run() {
             "content/b.md:4:11",
             "content/c.md:3:8",
             "templates/city.html:1",
-            "4 errors in the site",
+            "could not build the site: 4 errors;",
         ],
     );
 }
@@ -344,7 +344,7 @@ fn a_missing_config_says_where_it_looked() {
     assert_reports(
         &stderr(&output),
         &[
-            "cannot read config.toml",
+            "is not a site folder: it has no config.toml",
             "help: run concord in a site folder, or point at one with --root",
         ],
     );

@@ -6,53 +6,70 @@ use time::{Date, Month, Time};
 use toml::Spanned;
 
 use super::front_matter::{self, RawFrontMatter, Split};
-use super::{markdown, slug};
+use super::{markdown, placeholder, slug};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
 use crate::model::{Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
 
-/// Parses the file `file` (relative to `content/`) whose text is `text`.
-pub fn parse(file: &str, text: &str, cities: &CityRegistry) -> Result<Article, Diagnostics> {
+const MAX_TITLE: usize = 150;
+const MAX_SUMMARY: usize = 300;
+
+/// An article whose front matter is checked. Its body is rendered later,
+/// once the URL of every article is known, so that links between them resolve.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Complete but for `body_html`, and for the summary when none was written.
+    pub article: Article,
+    /// Where the body starts in the file.
+    pub body_offset: usize,
+    pub written_summary: bool,
+}
+
+/// Parses the file `file` (relative to `content/`) whose text is `text`:
+/// the article, unless there were errors, and every problem found.
+pub fn parse(file: &str, text: &str, cities: &CityRegistry, today: Date) -> (Option<Parsed>, Diagnostics) {
     let display_path = format!("content/{file}");
     let in_file = |d: Diagnostic| d.in_file(&display_path);
-    let split = front_matter::split(text).map_err(in_file)?;
-    let raw = front_matter::parse(text, &split).map_err(in_file)?;
+    let split = match front_matter::split(text) {
+        Ok(split) => split,
+        Err(problem) => return (None, in_file(problem).into()),
+    };
+    let raw = match front_matter::parse(text, &split) {
+        Ok(raw) => raw,
+        Err(problem) => return (None, in_file(problem).into()),
+    };
     let mut checker = Checker {
         text,
         split: &split,
+        today,
         problems: Diagnostics::default(),
     };
+    let written_summary = raw.summary.is_some();
     let article = checker.article(file, raw, cities);
-    let problems: Diagnostics = checker.problems.iter().cloned().map(in_file).collect();
-    match article {
-        Some(article) if problems.is_empty() => Ok(article),
-        _ => Err(problems),
-    }
+    checker.body();
+    let problems: Diagnostics = checker.problems.into_iter().map(in_file).collect();
+    let parsed = article.filter(|_| problems.error_count() == 0).map(|article| Parsed {
+        article,
+        body_offset: text.len() - split.body.len(),
+        written_summary,
+    });
+    (parsed, problems)
 }
 
 struct Checker<'a> {
     text: &'a str,
     split: &'a Split<'a>,
+    today: Date,
     problems: Diagnostics,
 }
 
 impl Checker<'_> {
-    fn article(
-        &mut self,
-        file: &str,
-        raw: RawFrontMatter,
-        cities: &CityRegistry,
-    ) -> Option<Article> {
+    fn article(&mut self, file: &str, raw: RawFrontMatter, cities: &CityRegistry) -> Option<Article> {
         let title = self.title(raw.title);
         let date = self.date(raw.date);
         let cities = self.cities(raw.cities, cities);
         let topics = self.topics(&raw.topics);
         let slug = self.slug(raw.slug, title.as_deref());
-        let body = markdown::render(self.split.body);
-        let summary = raw
-            .summary
-            .as_deref()
-            .and_then(markdown::render_summary)
-            .or(body.summary);
+        let summary = raw.summary.and_then(|summary| self.summary(summary));
         let (summary_html, summary_text) = summary.map(|s| (s.html, s.text)).unwrap_or_default();
         Some(Article {
             file: file.to_string(),
@@ -63,11 +80,47 @@ impl Checker<'_> {
             topics,
             summary_html,
             summary_text,
-            body_html: body.html,
+            body_html: String::new(),
             source: raw.source,
             source_url: raw.source_url,
             draft: raw.draft,
         })
+    }
+
+    /// Warnings about the body: placeholders left in it, or no text at all.
+    fn body(&mut self) {
+        let offset = self.text.len() - self.split.body.len();
+        if self.split.body.trim().is_empty() {
+            let fence = self.text.find("+++").unwrap_or(0);
+            self.warn(
+                fence..fence + 3,
+                "the article has no text".into(),
+                "nothing follows this front matter",
+                "write the article below the closing `+++`, or mark it `draft = true` until it is ready".into(),
+            );
+        }
+        for range in placeholder::find(self.split.body) {
+            self.placeholder(range.start + offset..range.end + offset);
+        }
+    }
+
+    fn placeholder(&mut self, span: Range<usize>) {
+        let found = self.text[span.clone()].to_string();
+        self.warn(
+            span,
+            format!("placeholder `{found}` left in the article"),
+            "placeholder",
+            "replace it with the real text before publishing".into(),
+        );
+    }
+
+    fn warn(&mut self, span: Range<usize>, message: String, label: &str, help: String) {
+        self.problems.push(
+            Diagnostic::warning(message)
+                .at(SourceSpan::locate(self.text, span))
+                .label(label)
+                .help(help),
+        );
     }
 
     fn report(&mut self, span: Range<usize>, message: String, label: &str, help: String) {
@@ -111,7 +164,34 @@ impl Checker<'_> {
             );
             return None;
         }
+        let span = self.span(&title);
+        for range in placeholder::find(title.get_ref()) {
+            self.placeholder(span.start + 1 + range.start..span.start + 1 + range.end);
+        }
+        let length = title.get_ref().trim().chars().count();
+        if length > MAX_TITLE {
+            self.warn(
+                span,
+                format!("the title is {length} characters long"),
+                "long title",
+                format!("keep titles under {MAX_TITLE} characters; move detail into `summary` or the text"),
+            );
+        }
         Some(title.into_inner().trim().to_string())
+    }
+
+    fn summary(&mut self, summary: Spanned<String>) -> Option<markdown::Summary> {
+        let length = summary.get_ref().trim().chars().count();
+        if length > MAX_SUMMARY {
+            let span = self.span(&summary);
+            self.warn(
+                span,
+                format!("the summary is {length} characters long"),
+                "long summary",
+                format!("keep summaries under {MAX_SUMMARY} characters: lists and search engines cut them"),
+            );
+        }
+        markdown::render_summary(summary.get_ref())
     }
 
     fn date(&mut self, date: Option<Spanned<toml::Value>>) -> Option<PublishedDate> {
@@ -124,6 +204,15 @@ impl Checker<'_> {
             toml::Value::String(text) => text.trim().parse().ok().and_then(|d| published_date(&d)),
             _ => None,
         };
+        if let Some(published) = parsed.filter(|p| p.day() > self.today) {
+            let span = self.span(&date);
+            self.warn(
+                span,
+                format!("the date {} is in the future", published.iso_date()),
+                "future date",
+                "check the year and month; the article is published with this date all the same".into(),
+            );
+        }
         if parsed.is_none() {
             let span = self.span(&date);
             self.report(
@@ -314,8 +403,21 @@ mod tests {
         ])
     }
 
+    fn today() -> Date {
+        Date::from_calendar_date(2026, Month::November, 21).unwrap()
+    }
+
     fn parse_text(text: &str) -> Result<Article, Diagnostics> {
-        parse("news/a.md", text, &registry())
+        match parse("news/a.md", text, &registry(), today()) {
+            (Some(parsed), problems) if problems.error_count() == 0 => Ok(parsed.article),
+            (_, problems) => Err(problems),
+        }
+    }
+
+    fn warnings(text: &str) -> String {
+        let (parsed, problems) = parse("news/a.md", text, &registry(), today());
+        assert!(parsed.is_some(), "{problems}");
+        problems.to_string()
     }
 
     #[test]
@@ -325,7 +427,6 @@ mod tests {
         assert_eq!(article.slug, "wuxi-and-xuzhou-sign");
         assert_eq!(article.cities.len(), 2);
         assert_eq!(article.topics[0].slug, "industrial-parks");
-        assert_eq!(article.summary_text, "Seven parks.");
         assert_eq!(article.date.iso_date(), "2020-06-09");
     }
 
@@ -402,5 +503,32 @@ mod tests {
     fn summary_field_wins_over_the_body() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nsummary = \"Short.\"\n+++\nLong body.\n";
         assert_eq!(parse_text(text).unwrap().summary_text, "Short.");
+    }
+
+    #[test]
+    fn placeholders_are_warned_about_where_they_stand() {
+        let text = "+++\ntitle = \"Visit on [Insert Date]\"\ndate = 2023-07-03\ncities = [\"xuzhou\"]\n+++\nFirst line.\nOn [Insert Date], TODO.\n";
+        let report = warnings(text);
+        assert!(report.contains("warning: placeholder `[Insert Date]` left in the article"), "{report}");
+        assert!(report.contains("content/news/a.md:2:19"), "{report}");
+        assert!(report.contains("content/news/a.md:7:4"), "{report}");
+        assert!(report.contains("content/news/a.md:7:19"), "{report}");
+    }
+
+    #[test]
+    fn future_dates_long_titles_and_summaries_and_empty_bodies_are_warned_about() {
+        let title = "T".repeat(151);
+        let summary = "S".repeat(301);
+        let text = format!("+++\ntitle = \"{title}\"\ndate = 2027-01-01\ncities = [\"wuxi\"]\nsummary = \"{summary}\"\n+++\n");
+        let report = warnings(&text);
+        for expected in [
+            "the title is 151 characters long",
+            "the date 2027-01-01 is in the future",
+            "content/news/a.md:3:8",
+            "the summary is 301 characters long",
+            "the article has no text",
+        ] {
+            assert!(report.contains(expected), "{expected}: {report}");
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
 pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug` and `draft`";
+const FIELDS: [&str; 9] = ["title", "date", "cities", "topics", "summary", "source", "source_url", "slug", "draft"];
 
 /// A content file cut into its front matter and body, with the byte offset
 /// of each in the file so that problems point at lines of the file.
@@ -71,7 +72,7 @@ pub struct RawFrontMatter {
     pub cities: Option<Spanned<Vec<Spanned<String>>>>,
     #[serde(default)]
     pub topics: Vec<Spanned<String>>,
-    pub summary: Option<String>,
+    pub summary: Option<Spanned<String>>,
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub slug: Option<Spanned<String>>,
@@ -87,13 +88,35 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<RawFrontMatter, Diagnostic
         let span = error
             .span()
             .map_or(offset..offset, |s| s.start + offset..s.end + offset);
-        Diagnostic::error(format!(
-            "the front matter is not valid TOML: {}",
-            error.message().trim()
-        ))
-        .at(SourceSpan::locate(text, span))
-        .help(FORMAT_HELP)
+        let message = error.message().trim();
+        match unknown_field(message) {
+            Some(field) => Diagnostic::error(format!("unknown front-matter field `{field}`"))
+                .at(SourceSpan::locate(text, span))
+                .label("not a field Concord knows")
+                .help(match closest_field(field) {
+                    Some(known) => format!("did you mean `{known}`? {FORMAT_HELP}"),
+                    None => FORMAT_HELP.to_string(),
+                }),
+            None => Diagnostic::error(format!("the front matter is not valid TOML: {message}"))
+                .at(SourceSpan::locate(text, span))
+                .help(FORMAT_HELP),
+        }
     })
+}
+
+/// The field serde names in "unknown field `citys`, expected one of …".
+fn unknown_field(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+fn closest_field(field: &str) -> Option<&'static str> {
+    FIELDS
+        .iter()
+        .map(|known| (strsim::levenshtein(field, known), *known))
+        .filter(|(distance, known)| *distance <= known.len().div_ceil(3))
+        .min()
+        .map(|(_, known)| known)
 }
 
 /// Shifts a span inside the front matter to a span of the whole file.
@@ -151,7 +174,8 @@ mod tests {
         let text = "+++\ncitys = [\"wuxi\"]\n+++\n";
         let split = split(text).unwrap();
         let error = parse(text, &split).unwrap_err();
-        assert!(error.message.contains("citys"), "{}", error.message);
+        assert_eq!(error.message, "unknown front-matter field `citys`");
+        assert!(error.help.unwrap().starts_with("did you mean `cities`?"));
         assert_eq!(error.span.unwrap().line, 2);
     }
 }

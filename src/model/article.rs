@@ -25,6 +25,11 @@ impl PublishedDate {
         }
     }
 
+    /// The calendar day, as written.
+    pub fn day(&self) -> Date {
+        self.date
+    }
+
     pub fn year(&self) -> i32 {
         self.date.year()
     }

@@ -23,6 +23,18 @@ pub struct City {
     pub aliases: Vec<String>,
 }
 
+impl City {
+    /// The site path of the city's page: `cities/<key>/`.
+    pub fn path(&self) -> String {
+        format!("cities/{}/", self.key)
+    }
+
+    /// The site path of the city's Atom feed.
+    pub fn feed_path(&self) -> String {
+        format!("{}atom.xml", self.path())
+    }
+}
+
 /// What a reference to a city turned out to mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CityLookup {

@@ -81,7 +81,7 @@ impl<'a> Renderer<'a> {
             PageKind::CityFeed(id) => {
                 let city = self.site.cities().get(id);
                 let title = format!("{}: {}", self.config.title, city.name);
-                Ok(self.feed(page, title, city_path(&city.key), self.site.articles_in(id)))
+                Ok(self.feed(page, title, city.path(), self.site.articles_in(id)))
             }
             PageKind::Sitemap => Ok(feed::sitemap(self.site, base_url, self.pages)),
             PageKind::Robots => Ok(feed::robots(base_url)),
@@ -159,7 +159,7 @@ impl<'a> Renderer<'a> {
             description: format!("Cooperation news about {}, {}.", city.name, city.province),
             ids: site.articles_in(id),
             extra: CityExtra {
-                feed_url: base_url.join(&format!("{}atom.xml", city_path(city.key))),
+                feed_url: base_url.join(&site.cities().get(id).feed_path()),
                 count: site.articles_in(id).len(),
                 city,
                 partners,

@@ -2,7 +2,7 @@
 
 use std::num::NonZeroUsize;
 
-use super::views::{city_path, month_path, topic_path, year_path};
+use super::views::{month_path, topic_path, year_path};
 use crate::model::{ArticleId, CityId, Site};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     for (id, city) in site.cities().iter() {
         paginated(
             PageKind::City(id),
-            city_path(&city.key),
+            city.path(),
             site.articles_in(id).len(),
         );
     }
@@ -132,7 +132,7 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     for (id, city) in site.cities().iter() {
         pages.push(Page::new(
             PageKind::CityFeed(id),
-            format!("{}atom.xml", city_path(&city.key)),
+            city.feed_path(),
         ));
     }
     pages.push(Page::new(PageKind::Sitemap, "sitemap.xml".into()));

@@ -80,6 +80,11 @@ impl Theme {
         Ok(Theme { tera, sources })
     }
 
+    /// How many templates came from the site's own `templates/`.
+    pub fn site_templates(&self) -> usize {
+        self.sources.values().filter(|s| s.file.is_some()).count()
+    }
+
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(context)
             .map_err(|error| template_error(&self.sources, &error, "cannot be given its data"))?;

@@ -62,7 +62,7 @@ impl<'a> CityLink<'a> {
             key: &city.key,
             name: &city.name,
             province: &city.province,
-            url: base_url.join(&city_path(&city.key)),
+            url: base_url.join(&city.path()),
         }
     }
 }
@@ -180,10 +180,6 @@ pub struct TopicCount<'a> {
     pub name: &'a str,
     pub url: String,
     pub count: usize,
-}
-
-pub fn city_path(key: &str) -> String {
-    format!("cities/{key}/")
 }
 
 pub fn topic_path(slug: &str) -> String {

@@ -1,0 +1,49 @@
+//! Site-wide warnings: things that are allowed but are probably mistakes.
+
+use std::collections::HashMap;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Site;
+
+pub fn site_warnings(site: &Site, config: &Config) -> Diagnostics {
+    let mut warnings = unused_cities(site, config);
+    warnings.extend(repeated_titles(site));
+    warnings
+}
+
+fn unused_cities(site: &Site, config: &Config) -> Diagnostics {
+    site.cities()
+        .iter()
+        .filter(|(id, _)| site.articles_in(*id).is_empty())
+        .map(|(_, city)| {
+            let warning = Diagnostic::warning(format!("no article names the city `{}`", city.key))
+                .in_file(CONFIG_FILE)
+                .label("declared here")
+                .help("its page will be empty; remove the city, or write about it");
+            match config.city_declarations.get(&city.key) {
+                Some(span) => warning.at(span.clone()),
+                None => warning,
+            }
+        })
+        .collect()
+}
+
+fn repeated_titles(site: &Site) -> Diagnostics {
+    let mut by_title: HashMap<&str, Vec<&str>> = HashMap::new();
+    for article in site.articles() {
+        by_title.entry(&article.title).or_default().push(&article.file);
+    }
+    let mut repeated: Vec<(&str, Vec<&str>)> = by_title.into_iter().filter(|(_, files)| files.len() > 1).collect();
+    repeated.sort();
+    repeated
+        .into_iter()
+        .map(|(title, mut files)| {
+            files.sort_unstable();
+            let others: Vec<String> = files[1..].iter().map(|f| format!("`content/{f}`")).collect();
+            Diagnostic::warning(format!("the title \"{title}\" is also used by {}", others.join(", ")))
+                .in_file(format!("content/{}", files[0]))
+                .help("readers cannot tell the articles apart in lists; give each its own title")
+        })
+        .collect()
+}

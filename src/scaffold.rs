@@ -1,0 +1,180 @@
+//! Starting points: a new site (`concord init`) and a new article (`concord new`).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use time::{Date, Month};
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::content::{slug, CONTENT_DIR};
+use crate::diagnostics::Diagnostics;
+use crate::model::CityLookup;
+use crate::render::theme::TEMPLATES_DIR;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    #[error("`{}` already exists; edit it, or choose another title", .0.display())]
+    ArticleExists(PathBuf),
+    #[error("`{}` is not empty; give `concord init` a new or empty folder", .0.display())]
+    FolderNotEmpty(PathBuf),
+    #[error("{0}")]
+    BadArgument(String),
+    #[error("{} in config.toml", crate::diagnostics::count(.0.error_count(), "error"))]
+    Config(Diagnostics),
+    #[error("cannot write `{}`: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    let io_error = |source| ScaffoldError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_error)?;
+    }
+    fs::write(path, text).map_err(io_error)
+}
+
+/// What `concord new` is asked for.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub title: String,
+    /// City references as typed: keys, names or aliases.
+    pub cities: Vec<String>,
+    pub topics: Vec<String>,
+    /// `YYYY-MM-DD`; today when absent.
+    pub date: Option<String>,
+}
+
+/// Writes `content/news/<slug>.md` with complete front matter and returns its path.
+pub fn new_article(root: &Path, request: &NewArticle, today: Date) -> Result<PathBuf, ScaffoldError> {
+    let (_, cities) = Config::load(root).map_err(ScaffoldError::Config)?;
+    if request.title.trim().is_empty() {
+        return Err(ScaffoldError::BadArgument("the title is empty; write the headline in quotes: concord new \"Wuxi and Xuzhou sign an agreement\" --cities wuxi,xuzhou".into()));
+    }
+    if request.cities.is_empty() {
+        return Err(ScaffoldError::BadArgument("name at least one city with --cities, like --cities wuxi,xuzhou".into()));
+    }
+    let mut keys = Vec::new();
+    for reference in &request.cities {
+        match cities.resolve(reference) {
+            CityLookup::Found(id) => keys.push(cities.get(id).key.clone()),
+            CityLookup::Ambiguous(ids) => {
+                let names: Vec<String> = ids.iter().map(|id| format!("`{}`", cities.get(*id).key)).collect();
+                return Err(ScaffoldError::BadArgument(format!("`{reference}` could mean more than one city: use {}", names.join(" or "))));
+            }
+            CityLookup::Unknown { closest } => {
+                let hint = closest.map_or_else(
+                    || format!("declare it in {CONFIG_FILE} under [cities.{}]", slug::slugify(reference)),
+                    |id| format!("did you mean `{}`?", cities.get(id).key),
+                );
+                return Err(ScaffoldError::BadArgument(format!("`{reference}` is not a declared city; {hint}")));
+            }
+        }
+    }
+    let date = match &request.date {
+        Some(text) => parse_date(text)?,
+        None => today,
+    };
+    let path = root.join(CONTENT_DIR).join("news").join(format!("{}.md", slug::slugify(&request.title)));
+    if path.exists() {
+        return Err(ScaffoldError::ArticleExists(path));
+    }
+    write(&path, &front_matter(request, &keys, date))?;
+    Ok(path)
+}
+
+fn parse_date(text: &str) -> Result<Date, ScaffoldError> {
+    let bad = || ScaffoldError::BadArgument(format!("`{text}` is not a date; write it as YYYY-MM-DD, like --date 2020-06-09"));
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let year: i32 = year.parse().map_err(|_| bad())?;
+    let month: u8 = month.parse().map_err(|_| bad())?;
+    let day: u8 = day.parse().map_err(|_| bad())?;
+    let month = Month::try_from(month).map_err(|_| bad())?;
+    Date::from_calendar_date(year, month, day).map_err(|_| bad())
+}
+
+fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
+    let list = |items: &[String]| items.iter().map(|i| toml_string(i)).collect::<Vec<_>>().join(", ");
+    format!(
+        "+++\n\
+         title = {title}\n\
+         date = {year:04}-{month:02}-{day:02}\n\
+         cities = [{cities}]\n\
+         topics = [{topics}]\n\
+         # summary = \"One or two sentences for lists and search engines; else the first paragraph is used.\"\n\
+         # source = \"The newsroom or office that reported it\"\n\
+         # source_url = \"https://...\"\n\
+         draft = false\n\
+         +++\n\
+         TODO: write the article here. Its first paragraph is shown in lists.\n",
+        title = toml_string(request.title.trim()),
+        year = date.year(),
+        month = date.month() as u8,
+        day = date.day(),
+        cities = list(keys),
+        topics = list(&request.topics),
+    )
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+const INIT_CONFIG: &str = include_str!("scaffold/config.toml");
+const INIT_ARTICLE: &str = include_str!("scaffold/article.md");
+const INIT_TEMPLATES_NOTE: &str = include_str!("scaffold/templates-README.md");
+
+/// Creates a site in `dir` that builds at once. Refuses a folder with anything in it.
+pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
+    let not_empty = fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if not_empty || dir.is_file() {
+        return Err(ScaffoldError::FolderNotEmpty(dir.to_path_buf()));
+    }
+    write(&dir.join(CONFIG_FILE), INIT_CONFIG)?;
+    write(&dir.join(CONTENT_DIR).join("news/wuxi-xuzhou-agreement-2020.md"), INIT_ARTICLE)?;
+    write(&dir.join(TEMPLATES_DIR).join("README.md"), INIT_TEMPLATES_NOTE)?;
+    let static_dir = dir.join(crate::output::STATIC_DIR);
+    fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io { path: static_dir, source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_be_real() {
+        assert_eq!(parse_date("2020-06-09").unwrap(), Date::from_calendar_date(2020, Month::June, 9).unwrap());
+        for bad in ["2020-02-30", "June 9", "2020-6", "2020-13-01"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn toml_strings_are_escaped() {
+        assert_eq!(toml_string(r#"A "quoted" \ title"#), r#""A \"quoted\" \\ title""#);
+        let parsed: toml::Table = toml::from_str(&format!("t = {}", toml_string("tab\there"))).unwrap();
+        assert_eq!(parsed["t"].as_str(), Some("tab\there"));
+    }
+}
