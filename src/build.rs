@@ -11,6 +11,7 @@ use crate::diagnostics::{count, Diagnostic, Diagnostics};
 use crate::lint;
 use crate::model::Site;
 use crate::output::{self, OutputDir, OutputError, STATIC_DIR};
+use crate::render::plan::Page;
 use crate::render::{self, RenderedSite, Theme};
 
 #[derive(Debug, thiserror::Error)]
@@ -56,9 +57,15 @@ pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Err
         return Err(Error::NotASite { root: root.clone() });
     }
     let mut problems = Diagnostics::default();
-    let theme = Theme::load(root).map_err(|found| problems.extend(found)).ok();
-    let Some((config, cities)) = load_config(root, options.base_url.as_deref(), &mut problems) else {
-        return Ok(Err(CheckFailure { problems: problems.sorted(), files: 1 }));
+    let theme = Theme::load(root)
+        .map_err(|found| problems.extend(found))
+        .ok();
+    let Some((config, cities)) = load_config(root, options.base_url.as_deref(), &mut problems)
+    else {
+        return Ok(Err(CheckFailure {
+            problems: problems.sorted(),
+            files: 1,
+        }));
     };
     let load = LoadOptions {
         cities: &cities,
@@ -68,35 +75,58 @@ pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Err
     };
     let content = content::load(root, &load, &mut problems);
     let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
-    let site = Site::new(cities, content.articles).map_err(|found| problems.extend(found)).ok();
-    if let Some(site) = &site {
-        problems.extend(lint::site_warnings(site, &config));
-    }
-    let (Some(site), Some(theme), 0) = (site, theme, problems.error_count()) else {
-        return Ok(Err(CheckFailure { problems: problems.sorted(), files }));
+    let failed = |problems: Diagnostics| {
+        Ok(Err(CheckFailure {
+            problems: problems.sorted(),
+            files,
+        }))
     };
-    let failed = |problems: Diagnostics| Ok(Err(CheckFailure { problems: problems.sorted(), files }));
-    let rendered = match render::render(&site, &config, &theme) {
+    // The model is built from the articles that loaded, even when others
+    // failed, so that site-wide problems are reported in the same run.
+    let (site, duplicates) = Site::new(cities, content.articles);
+    problems.extend(duplicates);
+    problems.extend(lint::site_warnings(&site, &config));
+    let pages = render::plan::plan(&site, config.paginate_by);
+    problems.extend(missing_pages(
+        &content.site_links,
+        &pages,
+        &root.join(STATIC_DIR),
+    ));
+    let (Some(theme), 0) = (theme, problems.error_count()) else {
+        return failed(problems);
+    };
+    let rendered = match render::render(&site, &config, &theme, &pages) {
         Ok(rendered) => rendered,
         Err(found) => {
             problems.extend(found);
             return failed(problems);
         }
     };
-    problems.extend(missing_pages(&content.site_links, &rendered, &root.join(STATIC_DIR)));
-    if problems.error_count() > 0 {
-        return failed(problems);
-    }
-    Ok(Ok(Checked { config, site, rendered, warnings: problems.sorted(), files }))
+    Ok(Ok(Checked {
+        config,
+        site,
+        rendered,
+        warnings: problems.sorted(),
+        files,
+    }))
 }
 
-fn load_config(root: &Path, base_url: Option<&str>, problems: &mut Diagnostics) -> Option<(Config, crate::model::CityRegistry)> {
-    let (mut config, cities) = Config::load(root).map_err(|found| problems.extend(found)).ok()?;
+fn load_config(
+    root: &Path,
+    base_url: Option<&str>,
+    problems: &mut Diagnostics,
+) -> Option<(Config, crate::model::CityRegistry)> {
+    let (mut config, cities) = Config::load(root)
+        .map_err(|found| problems.extend(found))
+        .ok()?;
     if let Some(url) = base_url {
         match BaseUrl::parse(url) {
             Ok(url) => config.base_url = url,
             Err(message) => {
-                problems.push(Diagnostic::error(message).help("pass a full address to --base-url, like https://example.org/news/"));
+                problems.push(
+                    Diagnostic::error(message)
+                        .help("pass a full address to --base-url, like https://example.org/news/"),
+                );
                 return None;
             }
         }
@@ -105,15 +135,25 @@ fn load_config(root: &Path, base_url: Option<&str>, problems: &mut Diagnostics) 
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
-fn missing_pages(links: &[SiteLink], rendered: &RenderedSite, static_dir: &Path) -> Diagnostics {
-    let mut known: HashSet<String> = rendered.files.iter().map(|f| f.path.clone()).collect();
+fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
+    let mut known: HashSet<String> = pages.iter().map(Page::output_file).collect();
     known.extend(output::static_files(static_dir).unwrap_or_default());
-    known.extend(render::theme::EMBEDDED_ASSETS.iter().map(|(name, _)| name.to_string()));
+    known.extend(
+        render::theme::EMBEDDED_ASSETS
+            .iter()
+            .map(|(name, _)| name.to_string()),
+    );
     let exists = |path: &str| {
         let folder = path.trim_end_matches('/');
-        known.contains(path) || known.contains(&format!("{folder}/index.html")) || (folder.is_empty() && known.contains("index.html"))
+        known.contains(path)
+            || known.contains(&format!("{folder}/index.html"))
+            || (folder.is_empty() && known.contains("index.html"))
     };
-    links.iter().filter(|link| !exists(&link.path)).map(|link| link.origin.clone()).collect()
+    links
+        .iter()
+        .filter(|link| !exists(&link.path))
+        .map(|link| link.origin.clone())
+        .collect()
 }
 
 #[derive(Debug, Clone)]

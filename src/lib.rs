@@ -19,4 +19,6 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 
-pub use build::{build, check, BuildOptions, BuildReport, CheckFailure, Checked, Error, SiteOptions};
+pub use build::{
+    build, check, BuildOptions, BuildReport, CheckFailure, Checked, Error, SiteOptions,
+};

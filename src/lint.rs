@@ -32,18 +32,30 @@ fn unused_cities(site: &Site, config: &Config) -> Diagnostics {
 fn repeated_titles(site: &Site) -> Diagnostics {
     let mut by_title: HashMap<&str, Vec<&str>> = HashMap::new();
     for article in site.articles() {
-        by_title.entry(&article.title).or_default().push(&article.file);
+        by_title
+            .entry(&article.title)
+            .or_default()
+            .push(&article.file);
     }
-    let mut repeated: Vec<(&str, Vec<&str>)> = by_title.into_iter().filter(|(_, files)| files.len() > 1).collect();
+    let mut repeated: Vec<(&str, Vec<&str>)> = by_title
+        .into_iter()
+        .filter(|(_, files)| files.len() > 1)
+        .collect();
     repeated.sort();
     repeated
         .into_iter()
         .map(|(title, mut files)| {
             files.sort_unstable();
-            let others: Vec<String> = files[1..].iter().map(|f| format!("`content/{f}`")).collect();
-            Diagnostic::warning(format!("the title \"{title}\" is also used by {}", others.join(", ")))
-                .in_file(format!("content/{}", files[0]))
-                .help("readers cannot tell the articles apart in lists; give each its own title")
+            let others: Vec<String> = files[1..]
+                .iter()
+                .map(|f| format!("`content/{f}`"))
+                .collect();
+            Diagnostic::warning(format!(
+                "the title \"{title}\" is also used by {}",
+                others.join(", ")
+            ))
+            .in_file(format!("content/{}", files[0]))
+            .help("readers cannot tell the articles apart in lists; give each its own title")
         })
         .collect()
 }

@@ -11,7 +11,11 @@ use concord::scaffold::{self, NewArticle};
 use concord::{BuildOptions, BuildReport, CheckFailure, Error, SiteOptions};
 
 #[derive(Parser)]
-#[command(name = "concord", version, about = "Build a cooperation-news website from Markdown files")]
+#[command(
+    name = "concord",
+    version,
+    about = "Build a cooperation-news website from Markdown files"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -91,13 +95,31 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build { site, output } => build(site, output),
         Command::Check { site, strict } => check(site.into_options(), strict),
-        Command::New { title, cities, topics, date, root } => {
-            let request = NewArticle { title, cities, topics, date };
+        Command::New {
+            title,
+            cities,
+            topics,
+            date,
+            root,
+        } => {
+            let request = NewArticle {
+                title,
+                cities,
+                topics,
+                date,
+            };
             let today = time::OffsetDateTime::now_utc().date();
-            finish(scaffold::new_article(&root, &request, today).map(|path| println!("{}", path.display())))
+            finish(
+                scaffold::new_article(&root, &request, today)
+                    .map(|path| println!("{}", path.display())),
+            )
         }
         Command::Init { dir } => finish(scaffold::init_site(&dir).map(|()| {
-            println!("Created a site in {}. Build it with: concord build --root {}", dir.display(), dir.display());
+            println!(
+                "Created a site in {}. Build it with: concord build --root {}",
+                dir.display(),
+                dir.display()
+            );
         })),
     }
 }
@@ -119,7 +141,10 @@ fn finish(result: Result<(), scaffold::ScaffoldError>) -> ExitCode {
 
 fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
     let output = output.unwrap_or_else(|| site.root.join("public"));
-    let options = BuildOptions { site: site.into_options(), output };
+    let options = BuildOptions {
+        site: site.into_options(),
+        output,
+    };
     match concord::build(&options) {
         Ok(report) => {
             print_reports(&report.warnings);
@@ -134,7 +159,9 @@ fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
         Err(error) => {
             eprintln!("error: could not build the site: {error}");
             match error {
-                Error::Output(concord::output::OutputError::Unsafe { .. }) => eprintln!("help: pass another folder with --output"),
+                Error::Output(concord::output::OutputError::Unsafe { .. }) => {
+                    eprintln!("help: pass another folder with --output")
+                }
                 Error::NotASite { .. } => eprintln!("{NOT_A_SITE_HELP}"),
                 _ => {}
             }
@@ -155,7 +182,12 @@ fn check(options: SiteOptions, strict: bool) -> ExitCode {
     };
     print_reports(&problems);
     let (errors, warnings) = (problems.error_count(), problems.warning_count());
-    println!("{}, {} in {}", count(errors, "error"), count(warnings, "warning"), count(files, "file"));
+    println!(
+        "{}, {} in {}",
+        count(errors, "error"),
+        count(warnings, "warning"),
+        count(files, "file")
+    );
     if errors > 0 || (strict && warnings > 0) {
         ExitCode::FAILURE
     } else {
@@ -167,7 +199,10 @@ fn summary(report: &BuildReport) -> String {
     let counts = report.counts;
     format!(
         "Built {} in {} ms: {}, {}, {}, {} and {} into {}",
-        count(counts.articles + counts.lists + counts.feeds + counts.other, "file"),
+        count(
+            counts.articles + counts.lists + counts.feeds + counts.other,
+            "file"
+        ),
         report.elapsed.as_millis(),
         count(counts.articles, "article page"),
         count(counts.lists, "list page"),
@@ -181,7 +216,8 @@ fn summary(report: &BuildReport) -> String {
 /// Prints every problem, compiler-style, with colour only on a terminal
 /// and never when NO_COLOR is set.
 fn print_reports(problems: &Diagnostics) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for problem in problems.iter() {
         eprintln!("{}\n", problem.render(color));
     }

@@ -225,7 +225,10 @@ pub fn static_files(static_dir: &Path) -> Result<Vec<String>, OutputError> {
             }
         })?;
         if entry.file_type().is_file() {
-            let relative = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+            let relative = entry
+                .path()
+                .strip_prefix(static_dir)
+                .unwrap_or(entry.path());
             files.push(relative.to_string_lossy().replace('\\', "/"));
         }
     }

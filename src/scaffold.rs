@@ -53,28 +53,47 @@ pub struct NewArticle {
 }
 
 /// Writes `content/news/<slug>.md` with complete front matter and returns its path.
-pub fn new_article(root: &Path, request: &NewArticle, today: Date) -> Result<PathBuf, ScaffoldError> {
+pub fn new_article(
+    root: &Path,
+    request: &NewArticle,
+    today: Date,
+) -> Result<PathBuf, ScaffoldError> {
     let (_, cities) = Config::load(root).map_err(ScaffoldError::Config)?;
     if request.title.trim().is_empty() {
         return Err(ScaffoldError::BadArgument("the title is empty; write the headline in quotes: concord new \"Wuxi and Xuzhou sign an agreement\" --cities wuxi,xuzhou".into()));
     }
     if request.cities.is_empty() {
-        return Err(ScaffoldError::BadArgument("name at least one city with --cities, like --cities wuxi,xuzhou".into()));
+        return Err(ScaffoldError::BadArgument(
+            "name at least one city with --cities, like --cities wuxi,xuzhou".into(),
+        ));
     }
     let mut keys = Vec::new();
     for reference in &request.cities {
         match cities.resolve(reference) {
             CityLookup::Found(id) => keys.push(cities.get(id).key.clone()),
             CityLookup::Ambiguous(ids) => {
-                let names: Vec<String> = ids.iter().map(|id| format!("`{}`", cities.get(*id).key)).collect();
-                return Err(ScaffoldError::BadArgument(format!("`{reference}` could mean more than one city: use {}", names.join(" or "))));
+                let names: Vec<String> = ids
+                    .iter()
+                    .map(|id| format!("`{}`", cities.get(*id).key))
+                    .collect();
+                return Err(ScaffoldError::BadArgument(format!(
+                    "`{reference}` could mean more than one city: use {}",
+                    names.join(" or ")
+                )));
             }
             CityLookup::Unknown { closest } => {
                 let hint = closest.map_or_else(
-                    || format!("declare it in {CONFIG_FILE} under [cities.{}]", slug::slugify(reference)),
+                    || {
+                        format!(
+                            "declare it in {CONFIG_FILE} under [cities.{}]",
+                            slug::slugify(reference)
+                        )
+                    },
                     |id| format!("did you mean `{}`?", cities.get(id).key),
                 );
-                return Err(ScaffoldError::BadArgument(format!("`{reference}` is not a declared city; {hint}")));
+                return Err(ScaffoldError::BadArgument(format!(
+                    "`{reference}` is not a declared city; {hint}"
+                )));
             }
         }
     }
@@ -82,7 +101,10 @@ pub fn new_article(root: &Path, request: &NewArticle, today: Date) -> Result<Pat
         Some(text) => parse_date(text)?,
         None => today,
     };
-    let path = root.join(CONTENT_DIR).join("news").join(format!("{}.md", slug::slugify(&request.title)));
+    let path = root
+        .join(CONTENT_DIR)
+        .join("news")
+        .join(format!("{}.md", slug::slugify(&request.title)));
     if path.exists() {
         return Err(ScaffoldError::ArticleExists(path));
     }
@@ -91,7 +113,11 @@ pub fn new_article(root: &Path, request: &NewArticle, today: Date) -> Result<Pat
 }
 
 fn parse_date(text: &str) -> Result<Date, ScaffoldError> {
-    let bad = || ScaffoldError::BadArgument(format!("`{text}` is not a date; write it as YYYY-MM-DD, like --date 2020-06-09"));
+    let bad = || {
+        ScaffoldError::BadArgument(format!(
+            "`{text}` is not a date; write it as YYYY-MM-DD, like --date 2020-06-09"
+        ))
+    };
     let parts: Vec<&str> = text.trim().split('-').collect();
     let [year, month, day] = parts.as_slice() else {
         return Err(bad());
@@ -104,7 +130,13 @@ fn parse_date(text: &str) -> Result<Date, ScaffoldError> {
 }
 
 fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
-    let list = |items: &[String]| items.iter().map(|i| toml_string(i)).collect::<Vec<_>>().join(", ");
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| toml_string(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
         "+++\n\
          title = {title}\n\
@@ -153,10 +185,20 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
         return Err(ScaffoldError::FolderNotEmpty(dir.to_path_buf()));
     }
     write(&dir.join(CONFIG_FILE), INIT_CONFIG)?;
-    write(&dir.join(CONTENT_DIR).join("news/wuxi-xuzhou-agreement-2020.md"), INIT_ARTICLE)?;
-    write(&dir.join(TEMPLATES_DIR).join("README.md"), INIT_TEMPLATES_NOTE)?;
+    write(
+        &dir.join(CONTENT_DIR)
+            .join("news/wuxi-xuzhou-agreement-2020.md"),
+        INIT_ARTICLE,
+    )?;
+    write(
+        &dir.join(TEMPLATES_DIR).join("README.md"),
+        INIT_TEMPLATES_NOTE,
+    )?;
     let static_dir = dir.join(crate::output::STATIC_DIR);
-    fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io { path: static_dir, source })
+    fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io {
+        path: static_dir,
+        source,
+    })
 }
 
 #[cfg(test)]
@@ -165,7 +207,10 @@ mod tests {
 
     #[test]
     fn dates_must_be_real() {
-        assert_eq!(parse_date("2020-06-09").unwrap(), Date::from_calendar_date(2020, Month::June, 9).unwrap());
+        assert_eq!(
+            parse_date("2020-06-09").unwrap(),
+            Date::from_calendar_date(2020, Month::June, 9).unwrap()
+        );
         for bad in ["2020-02-30", "June 9", "2020-6", "2020-13-01"] {
             assert!(parse_date(bad).is_err(), "{bad}");
         }
@@ -173,8 +218,12 @@ mod tests {
 
     #[test]
     fn toml_strings_are_escaped() {
-        assert_eq!(toml_string(r#"A "quoted" \ title"#), r#""A \"quoted\" \\ title""#);
-        let parsed: toml::Table = toml::from_str(&format!("t = {}", toml_string("tab\there"))).unwrap();
+        assert_eq!(
+            toml_string(r#"A "quoted" \ title"#),
+            r#""A \"quoted\" \\ title""#
+        );
+        let parsed: toml::Table =
+            toml::from_str(&format!("t = {}", toml_string("tab\there"))).unwrap();
         assert_eq!(parsed["t"].as_str(), Some("tab\there"));
     }
 }

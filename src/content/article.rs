@@ -26,7 +26,12 @@ pub struct Parsed {
 
 /// Parses the file `file` (relative to `content/`) whose text is `text`:
 /// the article, unless there were errors, and every problem found.
-pub fn parse(file: &str, text: &str, cities: &CityRegistry, today: Date) -> (Option<Parsed>, Diagnostics) {
+pub fn parse(
+    file: &str,
+    text: &str,
+    cities: &CityRegistry,
+    today: Date,
+) -> (Option<Parsed>, Diagnostics) {
     let display_path = format!("content/{file}");
     let in_file = |d: Diagnostic| d.in_file(&display_path);
     let split = match front_matter::split(text) {
@@ -47,11 +52,13 @@ pub fn parse(file: &str, text: &str, cities: &CityRegistry, today: Date) -> (Opt
     let article = checker.article(file, raw, cities);
     checker.body();
     let problems: Diagnostics = checker.problems.into_iter().map(in_file).collect();
-    let parsed = article.filter(|_| problems.error_count() == 0).map(|article| Parsed {
-        article,
-        body_offset: text.len() - split.body.len(),
-        written_summary,
-    });
+    let parsed = article
+        .filter(|_| problems.error_count() == 0)
+        .map(|article| Parsed {
+            article,
+            body_offset: text.len() - split.body.len(),
+            written_summary,
+        });
     (parsed, problems)
 }
 
@@ -63,7 +70,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn article(&mut self, file: &str, raw: RawFrontMatter, cities: &CityRegistry) -> Option<Article> {
+    fn article(
+        &mut self,
+        file: &str,
+        raw: RawFrontMatter,
+        cities: &CityRegistry,
+    ) -> Option<Article> {
         let title = self.title(raw.title);
         let date = self.date(raw.date);
         let cities = self.cities(raw.cities, cities);
@@ -210,7 +222,8 @@ impl Checker<'_> {
                 span,
                 format!("the date {} is in the future", published.iso_date()),
                 "future date",
-                "check the year and month; the article is published with this date all the same".into(),
+                "check the year and month; the article is published with this date all the same"
+                    .into(),
             );
         }
         if parsed.is_none() {
@@ -306,15 +319,7 @@ impl Checker<'_> {
         let mut result: Vec<Topic> = Vec::new();
         for topic in topics {
             let slug = slug::slugify(topic.get_ref());
-            if slug.is_empty() {
-                let span = self.span(topic);
-                self.report(
-                    span,
-                    format!("topic `{}` has no letters or digits", topic.get_ref()),
-                    "cannot be a URL",
-                    "give the topic a name with letters or digits, or remove it".into(),
-                );
-            } else if result.iter().all(|t| t.slug != slug) {
+            if result.iter().all(|t| t.slug != slug) {
                 result.push(Topic {
                     name: topic.get_ref().trim().to_string(),
                     slug,
@@ -331,25 +336,15 @@ impl Checker<'_> {
             }
             let span = self.span(&explicit);
             let suggestion = slug::slugify(explicit.get_ref());
-            let help = if suggestion.is_empty() {
-                "use lowercase ASCII letters, digits and single hyphens".to_string()
-            } else {
-                format!("use lowercase ASCII letters, digits and single hyphens, like `slug = \"{suggestion}\"`")
-            };
             self.report(
                 span,
                 format!("`{}` cannot be used as a slug", explicit.get_ref()),
                 "not URL-safe",
-                help,
+                format!("use lowercase ASCII letters, digits and single hyphens, like `slug = \"{suggestion}\"`"),
             );
             return None;
         }
-        let slug = slug::slugify(title?);
-        if slug.is_empty() {
-            self.missing("slug", "slug = \"wuxi-xuzhou-agreement\"");
-            return None;
-        }
-        Some(slug)
+        Some(slug::slugify(title?))
     }
 }
 
@@ -509,7 +504,10 @@ mod tests {
     fn placeholders_are_warned_about_where_they_stand() {
         let text = "+++\ntitle = \"Visit on [Insert Date]\"\ndate = 2023-07-03\ncities = [\"xuzhou\"]\n+++\nFirst line.\nOn [Insert Date], TODO.\n";
         let report = warnings(text);
-        assert!(report.contains("warning: placeholder `[Insert Date]` left in the article"), "{report}");
+        assert!(
+            report.contains("warning: placeholder `[Insert Date]` left in the article"),
+            "{report}"
+        );
         assert!(report.contains("content/news/a.md:2:19"), "{report}");
         assert!(report.contains("content/news/a.md:7:4"), "{report}");
         assert!(report.contains("content/news/a.md:7:19"), "{report}");

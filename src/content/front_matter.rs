@@ -7,7 +7,17 @@ use crate::diagnostics::{Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
 pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug` and `draft`";
-const FIELDS: [&str; 9] = ["title", "date", "cities", "topics", "summary", "source", "source_url", "slug", "draft"];
+const FIELDS: [&str; 9] = [
+    "title",
+    "date",
+    "cities",
+    "topics",
+    "summary",
+    "source",
+    "source_url",
+    "slug",
+    "draft",
+];
 
 /// A content file cut into its front matter and body, with the byte offset
 /// of each in the file so that problems point at lines of the file.

@@ -11,7 +11,10 @@ use crate::model::{CityLookup, CityRegistry};
 /// Where a content file is published.
 #[derive(Debug, Clone)]
 pub enum Target {
-    Page { path: String, draft: bool },
+    Page {
+        path: String,
+        draft: bool,
+    },
     /// The file has errors of its own, already reported.
     Unknown,
 }
@@ -24,7 +27,8 @@ pub struct ContentLinks<'a> {
     pub include_drafts: bool,
 }
 
-const HELP: &str = "link to an article as `@/<path from content/>.md` and to a city as `@city/<key>`";
+const HELP: &str =
+    "link to an article as `@/<path from content/>.md` and to a city as `@city/<key>`";
 
 impl LinkResolver for ContentLinks<'_> {
     fn resolve(&self, destination: &str) -> Resolution {
@@ -37,9 +41,16 @@ impl LinkResolver for ContentLinks<'_> {
         } else if let Some(city) = link.strip_prefix("@city/") {
             self.city(city.trim_end_matches('/'), fragment)
         } else if link.starts_with('@') {
-            broken(format!("`{destination}` is not a kind of link Concord knows"), HELP.into())
+            broken(
+                format!("`{destination}` is not a kind of link Concord knows"),
+                HELP.into(),
+            )
         } else if link.starts_with('/') && !link.starts_with("//") {
-            let path = link.trim_start_matches('/').split('?').next().unwrap_or_default();
+            let path = link
+                .trim_start_matches('/')
+                .split('?')
+                .next()
+                .unwrap_or_default();
             Resolution::SitePage {
                 url: format!("{}{}", self.base_url.join(link), fragment),
                 path: path.to_string(),
@@ -61,7 +72,10 @@ impl ContentLinks<'_> {
                 Resolution::Replace(format!("{}{fragment}", self.base_url.join(path)))
             }
             Some(Target::Unknown) => Resolution::Keep,
-            None => broken(format!("there is no content file `{file}`"), self.closest_file(file)),
+            None => broken(
+                format!("there is no content file `{file}`"),
+                self.closest_file(file),
+            ),
         }
     }
 
@@ -110,10 +124,27 @@ mod tests {
             aliases: vec![],
         }]);
         let files = HashMap::from([
-            ("news/a.md".to_string(), Target::Page { path: "news/a/".into(), draft: false }),
-            ("news/d.md".to_string(), Target::Page { path: "news/d/".into(), draft: true }),
+            (
+                "news/a.md".to_string(),
+                Target::Page {
+                    path: "news/a/".into(),
+                    draft: false,
+                },
+            ),
+            (
+                "news/d.md".to_string(),
+                Target::Page {
+                    path: "news/d/".into(),
+                    draft: true,
+                },
+            ),
         ]);
-        let links = ContentLinks { base_url: &base_url, cities: &cities, files, include_drafts: false };
+        let links = ContentLinks {
+            base_url: &base_url,
+            cities: &cities,
+            files,
+            include_drafts: false,
+        };
         links.resolve(destination)
     }
 
@@ -123,25 +154,45 @@ mod tests {
 
     #[test]
     fn internal_links_become_urls_under_base_url() {
-        assert_eq!(resolve("@/news/a.md"), replaced("https://example.org/coop/news/a/"));
-        assert_eq!(resolve("@/news/a.md#figures"), replaced("https://example.org/coop/news/a/#figures"));
-        assert_eq!(resolve("@city/xuzhou"), replaced("https://example.org/coop/cities/xuzhou/"));
+        assert_eq!(
+            resolve("@/news/a.md"),
+            replaced("https://example.org/coop/news/a/")
+        );
+        assert_eq!(
+            resolve("@/news/a.md#figures"),
+            replaced("https://example.org/coop/news/a/#figures")
+        );
+        assert_eq!(
+            resolve("@city/xuzhou"),
+            replaced("https://example.org/coop/cities/xuzhou/")
+        );
         assert_eq!(
             resolve("/archive/2020/06/"),
-            Resolution::SitePage { url: "https://example.org/coop/archive/2020/06/".into(), path: "archive/2020/06/".into() }
+            Resolution::SitePage {
+                url: "https://example.org/coop/archive/2020/06/".into(),
+                path: "archive/2020/06/".into()
+            }
         );
     }
 
     #[test]
     fn other_links_are_kept() {
-        for link in ["https://example.com/", "../a/", "#top", "mailto:a@b.c", "//cdn.example/x"] {
+        for link in [
+            "https://example.com/",
+            "../a/",
+            "#top",
+            "mailto:a@b.c",
+            "//cdn.example/x",
+        ] {
             assert_eq!(resolve(link), Resolution::Keep, "{link}");
         }
     }
 
     #[test]
     fn broken_links_explain_themselves() {
-        let Resolution::Broken { message, help } = resolve("@/news/b.md") else { panic!() };
+        let Resolution::Broken { message, help } = resolve("@/news/b.md") else {
+            panic!()
+        };
         assert_eq!(message, "there is no content file `news/b.md`");
         assert!(help.contains("did you mean `@/news/a.md`?"), "{help}");
         assert!(matches!(resolve("@/news/d.md"), Resolution::Broken { .. }));

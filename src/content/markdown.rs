@@ -17,9 +17,15 @@ pub enum Resolution {
     /// A link to a page of this site, by its path (`archive/2020/06/`): replaced
     /// with `url`, and reported in `RenderedBody::site_links` so that the
     /// page's existence can be checked once every page is known.
-    SitePage { url: String, path: String },
+    SitePage {
+        url: String,
+        path: String,
+    },
     /// A link to something that does not exist.
-    Broken { message: String, help: String },
+    Broken {
+        message: String,
+        help: String,
+    },
 }
 
 pub trait LinkResolver {
@@ -70,9 +76,9 @@ pub fn render(body: &str, links: &dyn LinkResolver) -> RenderedBody {
         .collect();
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
-    let more = events
-        .iter()
-        .position(|e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.contains(MORE_MARKER)));
+    let more = events.iter().position(
+        |e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.contains(MORE_MARKER)),
+    );
     rendered.summary = match more {
         Some(end) => summary_of(&events[..end]),
         None => summary_of(first_paragraph(&events)),
@@ -235,7 +241,11 @@ mod tests {
     fn written_summaries_are_escaped_markdown() {
         let summary = render_summary("Parks & *people*").unwrap();
         assert_eq!(summary.text, "Parks & people");
-        assert!(summary.html.contains("Parks &amp; <em>people</em>"), "{}", summary.html);
+        assert!(
+            summary.html.contains("Parks &amp; <em>people</em>"),
+            "{}",
+            summary.html
+        );
     }
 
     #[test]
@@ -248,8 +258,16 @@ mod tests {
     fn links_and_images_are_resolved_and_broken_ones_reported() {
         let body = "See [a](@/a.md) and ![i](@/img.png).\n\nThen [b](@/missing) and [c](https://x.org/).\n";
         let rendered = render(body, &Fake);
-        assert!(rendered.html.contains("href=\"/resolved/a.md\""), "{}", rendered.html);
-        assert!(rendered.html.contains("src=\"/resolved/img.png\""), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("href=\"/resolved/a.md\""),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("src=\"/resolved/img.png\""),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("href=\"https://x.org/\""));
         assert_eq!(rendered.broken_links.len(), 1);
         let broken = &rendered.broken_links[0];

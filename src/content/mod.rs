@@ -66,20 +66,30 @@ pub fn load(root: &Path, options: &LoadOptions<'_>, problems: &mut Diagnostics) 
             return Content::default();
         }
     };
-    let states: Vec<FileState> = files.par_iter().map(|file| first_phase(&content_dir, file, options)).collect();
+    let states: Vec<FileState> = files
+        .par_iter()
+        .map(|file| first_phase(&content_dir, file, options))
+        .collect();
     let links = ContentLinks {
         base_url: options.base_url,
         cities: options.cities,
         files: states.iter().map(|s| (s.file.clone(), target(s))).collect(),
         include_drafts: options.include_drafts,
     };
-    let finished: Vec<(Option<Article>, Vec<SiteLink>, Diagnostics)> =
-        states.into_par_iter().map(|state| render_body(state, &links)).collect();
-    let mut content = Content { files: files.len(), ..Content::default() };
+    let finished: Vec<(Option<Article>, Vec<SiteLink>, Diagnostics)> = states
+        .into_par_iter()
+        .map(|state| render_body(state, &links))
+        .collect();
+    let mut content = Content {
+        files: files.len(),
+        ..Content::default()
+    };
     for (article, site_links, found) in finished {
         problems.extend(found);
         content.site_links.extend(site_links);
-        content.articles.extend(article.filter(|a| options.include_drafts || !a.draft));
+        content
+            .articles
+            .extend(article.filter(|a| options.include_drafts || !a.draft));
     }
     content
 }
@@ -88,27 +98,55 @@ fn first_phase(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> Fil
     match read(content_dir, file) {
         Ok(text) => {
             let (parsed, problems) = article::parse(file, &text, options.cities, options.today);
-            FileState { file: file.to_string(), text, parsed, problems }
+            FileState {
+                file: file.to_string(),
+                text,
+                parsed,
+                problems,
+            }
         }
-        Err(problems) => FileState { file: file.to_string(), text: String::new(), parsed: None, problems },
+        Err(problems) => FileState {
+            file: file.to_string(),
+            text: String::new(),
+            parsed: None,
+            problems,
+        },
     }
 }
 
 fn target(state: &FileState) -> Target {
     match &state.parsed {
-        Some(parsed) => Target::Page { path: parsed.article.path(), draft: parsed.article.draft },
+        Some(parsed) => Target::Page {
+            path: parsed.article.path(),
+            draft: parsed.article.draft,
+        },
         None => Target::Unknown,
     }
 }
 
-fn render_body(state: FileState, links: &ContentLinks<'_>) -> (Option<Article>, Vec<SiteLink>, Diagnostics) {
-    let FileState { file, text, parsed, mut problems } = state;
-    let Some(Parsed { mut article, body_offset, written_summary }) = parsed else {
+fn render_body(
+    state: FileState,
+    links: &ContentLinks<'_>,
+) -> (Option<Article>, Vec<SiteLink>, Diagnostics) {
+    let FileState {
+        file,
+        text,
+        parsed,
+        mut problems,
+    } = state;
+    let Some(Parsed {
+        mut article,
+        body_offset,
+        written_summary,
+    }) = parsed
+    else {
         return (None, Vec::new(), problems);
     };
     let body = markdown::render(&text[body_offset..], links);
     let display_path = format!("{CONTENT_DIR}/{file}");
-    let at = |range: std::ops::Range<usize>| SourceSpan::locate(&text, range.start + body_offset..range.end + body_offset);
+    let at = |range: std::ops::Range<usize>| {
+        SourceSpan::locate(&text, range.start + body_offset..range.end + body_offset)
+    };
     for broken in body.broken_links {
         problems.push(
             Diagnostic::error(broken.message)

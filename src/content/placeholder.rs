@@ -10,7 +10,9 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     let lower = text.to_ascii_lowercase();
     let mut found: Vec<Range<usize>> = Vec::new();
     for (start, _) in lower.match_indices("[insert") {
-        let end = lower[start..].find(']').map_or(start + 7, |i| start + i + 1);
+        let end = lower[start..]
+            .find(']')
+            .map_or(start + 7, |i| start + i + 1);
         found.push(start..end);
     }
     for (start, phrase) in lower.match_indices("lorem ipsum") {
@@ -48,7 +50,10 @@ mod tests {
             words("On [Insert Date], TODO: check. Lorem ipsum dolor. TBD and XXX."),
             ["[Insert Date]", "TODO", "Lorem ipsum", "TBD", "XXX"]
         );
-        assert_eq!(words("[insert the mayor's name here]"), ["[insert the mayor's name here]"]);
+        assert_eq!(
+            words("[insert the mayor's name here]"),
+            ["[insert the mayor's name here]"]
+        );
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! URL slugs: lowercase ASCII letters, digits and single hyphens.
 
+/// What a title without a letter or digit in any script becomes.
+const FALLBACK: &str = "untitled";
+
 /// Turns any title into a slug, transliterating non-Latin scripts
-/// ("无锡" becomes "wu-xi"). Empty when the title has no letters or digits.
+/// ("无锡" becomes "wu-xi"). Never empty: a title with no letters or digits
+/// gives "untitled".
 pub fn slugify(title: &str) -> String {
     let ascii = deunicode::deunicode(title);
     let mut slug = String::with_capacity(ascii.len());
@@ -15,12 +19,15 @@ pub fn slugify(title: &str) -> String {
     while slug.ends_with('-') {
         slug.pop();
     }
+    if slug.is_empty() {
+        slug.push_str(FALLBACK);
+    }
     slug
 }
 
 /// Whether `text` is already a slug, and so safe as one segment of a URL and a folder name.
 pub fn is_slug(text: &str) -> bool {
-    !text.is_empty() && slugify(text) == text
+    slugify(text) == text
 }
 
 #[cfg(test)]
@@ -46,8 +53,9 @@ mod tests {
     }
 
     #[test]
-    fn titles_without_letters_give_nothing() {
-        assert_eq!(slugify("!!! ???"), "");
+    fn titles_without_letters_get_a_fallback() {
+        assert_eq!(slugify("!!! ???"), "untitled");
+        assert_eq!(slugify(""), "untitled");
     }
 
     #[test]
@@ -56,5 +64,33 @@ mod tests {
         for bad in ["", "Xuzhou", "../etc", "a--b", "-a", "a b", "a/b"] {
             assert!(!is_slug(bad), "{bad}");
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_title_gives_a_clean_idempotent_slug(title in "\\PC{0,40}") {
+            check_slug(&title);
+        }
+
+        #[test]
+        fn chinese_titles_give_clean_slugs(title in "[\u{4e00}-\u{9fa5}，。、 ]{1,20}") {
+            check_slug(&title);
+        }
+    }
+
+    fn check_slug(title: &str) {
+        let slug = slugify(title);
+        assert!(!slug.is_empty());
+        assert!(
+            slug.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{slug}"
+        );
+        assert!(
+            !slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+            "{slug}"
+        );
+        assert_eq!(slugify(&slug), slug);
+        assert!(is_slug(&slug));
     }
 }

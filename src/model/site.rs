@@ -59,10 +59,11 @@ pub struct Site {
 }
 
 impl Site {
-    /// Builds every index. Fails, naming both files, when two articles would share a URL.
-    pub fn new(cities: CityRegistry, mut articles: Vec<Article>) -> Result<Site, Diagnostics> {
+    /// Builds every index. When two articles would share a URL, the one from
+    /// the file that sorts later is left out and reported as an error naming both.
+    pub fn new(cities: CityRegistry, articles: Vec<Article>) -> (Site, Diagnostics) {
+        let (mut articles, problems) = without_duplicate_slugs(articles);
         articles.sort_by(Article::newest_first);
-        check_unique_slugs(&articles)?;
         let all: Vec<ArticleId> = (0..articles.len() as u32).map(ArticleId).collect();
         let mut by_city = vec![Vec::new(); cities.len()];
         for &id in &all {
@@ -70,7 +71,7 @@ impl Site {
                 by_city[city.index()].push(id);
             }
         }
-        Ok(Site {
+        let site = Site {
             partners: partners(&cities, &articles),
             archive: archive(&articles),
             topics: topics(&articles),
@@ -78,7 +79,8 @@ impl Site {
             by_city,
             cities,
             articles,
-        })
+        };
+        (site, problems)
     }
 
     pub fn cities(&self) -> &CityRegistry {
@@ -145,25 +147,28 @@ impl Site {
     }
 }
 
-fn check_unique_slugs(articles: &[Article]) -> Result<(), Diagnostics> {
-    let mut seen: HashMap<&str, &Article> = HashMap::with_capacity(articles.len());
+fn without_duplicate_slugs(mut articles: Vec<Article>) -> (Vec<Article>, Diagnostics) {
+    articles.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut first_file: HashMap<String, String> = HashMap::with_capacity(articles.len());
     let mut problems = Diagnostics::default();
-    let mut sorted: Vec<&Article> = articles.iter().collect();
-    sorted.sort_by(|a, b| a.file.cmp(&b.file));
-    for article in sorted {
-        if let Some(first) = seen.insert(&article.slug, article) {
+    articles.retain(|article| match first_file.get(&article.slug) {
+        None => {
+            first_file.insert(article.slug.clone(), article.file.clone());
+            true
+        }
+        Some(first) => {
             problems.push(
                 Diagnostic::error(format!(
-                    "`{}` and `{}` would both be published at /news/{}/",
-                    first.file, article.file, article.slug
+                    "`{first}` and `{}` would both be published at /news/{}/",
+                    article.file, article.slug
                 ))
                 .in_file(format!("content/{}", article.file))
                 .help("give one of them a different title, or set `slug = \"...\"` in its front matter"),
             );
-            seen.insert(&first.slug, first);
+            false
         }
-    }
-    problems.into_result(())
+    });
+    (articles, problems)
 }
 
 fn partners(cities: &CityRegistry, articles: &[Article]) -> Vec<Vec<Partner>> {
@@ -285,7 +290,9 @@ mod tests {
             article(&r, "C", (2023, 7, 3), &["xuzhou", "suzhou"]),
             article(&r, "D", (2020, 5, 1), &["wuxi"]),
         ];
-        Site::new(r, articles).unwrap()
+        let (site, problems) = Site::new(r, articles);
+        assert!(problems.is_empty(), "{problems}");
+        site
     }
 
     fn titles(site: &Site, ids: &[ArticleId]) -> Vec<String> {
@@ -345,7 +352,11 @@ mod tests {
             article(&r, "Same", (2020, 1, 1), &["wuxi"]),
             article(&r, "same", (2021, 1, 1), &["wuxi"]),
         ];
-        let problems = Site::new(r, articles).unwrap_err().to_string();
-        assert!(problems.contains("`Same.md` and `same.md`"), "{problems}");
+        let (site, problems) = Site::new(r, articles);
+        assert!(
+            problems.to_string().contains("`Same.md` and `same.md`"),
+            "{problems}"
+        );
+        assert_eq!(site.articles().len(), 1);
     }
 }

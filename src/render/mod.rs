@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use pages::Renderer;
-use plan::PageKind;
+use plan::{Page, PageKind};
 pub use theme::Theme;
 
 /// One rendered file, with its path relative to the output folder.
@@ -49,15 +49,19 @@ pub struct RenderedSite {
     pub counts: PageCounts,
 }
 
-/// Renders every page of `site`; reports every page that fails.
-pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<RenderedSite, Diagnostics> {
-    let pages = plan::plan(site, config.paginate_by);
+/// Renders the planned `pages` of `site`; reports every page that fails.
+pub fn render(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    pages: &[Page],
+) -> Result<RenderedSite, Diagnostics> {
     let renderer = Renderer {
         site,
         config,
         theme,
         site_view: views::SiteView::new(config, site),
-        pages: &pages,
+        pages,
     };
     let results: Vec<_> = pages
         .par_iter()

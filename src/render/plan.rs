@@ -97,11 +97,7 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     };
     paginated(PageKind::Home, String::new(), site.all().len());
     for (id, city) in site.cities().iter() {
-        paginated(
-            PageKind::City(id),
-            city.path(),
-            site.articles_in(id).len(),
-        );
+        paginated(PageKind::City(id), city.path(), site.articles_in(id).len());
     }
     for (y, year) in site.archive().iter().enumerate() {
         paginated(PageKind::Year(y), year_path(year.year), year.articles.len());
@@ -130,10 +126,7 @@ pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
     pages.push(Page::new(PageKind::NotFound, "404.html".into()));
     pages.push(Page::new(PageKind::SiteFeed, "atom.xml".into()));
     for (id, city) in site.cities().iter() {
-        pages.push(Page::new(
-            PageKind::CityFeed(id),
-            city.feed_path(),
-        ));
+        pages.push(Page::new(PageKind::CityFeed(id), city.feed_path()));
     }
     pages.push(Page::new(PageKind::Sitemap, "sitemap.xml".into()));
     pages.push(Page::new(PageKind::Robots, "robots.txt".into()));
