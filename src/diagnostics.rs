@@ -42,12 +42,15 @@ pub struct SourceSpan {
 impl SourceSpan {
     /// Locates a byte range of a whole file. A range that runs over several
     /// lines is cut at the end of its first line: one marked line reads best.
+    /// A range that starts on a line's `\r` is moved to just before it.
     pub fn locate(text: &str, range: Range<usize>) -> SourceSpan {
         let start = floor_char_boundary(text, range.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
-        let end = floor_char_boundary(text, range.end.clamp(start, line_start + line_text.len()));
+        let visible_end = line_start + line_text.len();
+        let start = start.min(visible_end);
+        let end = floor_char_boundary(text, range.end.clamp(start, visible_end));
         SourceSpan {
             line: text[..line_start].matches('\n').count() + 1,
             column: text[line_start..start].chars().count() + 1,
@@ -279,6 +282,13 @@ mod tests {
         assert_eq!((span.line, span.column), (1, 4));
         assert_eq!(span.line_text, "标题 = x");
         assert_eq!(span.range, 7..10);
+    }
+
+    #[test]
+    fn locate_keeps_a_range_at_a_carriage_return_inside_the_line() {
+        let span = SourceSpan::locate("ab\r\ncd", 2..3);
+        assert_eq!((span.line, span.column), (1, 3));
+        assert_eq!(span.range, 2..2);
     }
 
     #[test]

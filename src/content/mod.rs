@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
 use crate::model::{Article, CityRegistry};
-use article::Parsed;
+pub use article::{parse as parse_article, Parsed};
 use links::{ContentLinks, Target};
 
 pub const CONTENT_DIR: &str = "content";
