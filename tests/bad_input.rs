@@ -96,6 +96,23 @@ fn invalid_toml_points_at_the_line_of_the_file() {
 }
 
 #[test]
+fn invalid_toml_in_a_windows_file_points_at_the_line() {
+    let site = built_site();
+    site.write(
+        "content/news/bad.md",
+        "+++\r\ntitle = \"Unclosed\r\ndate = 2020-01-01\r\n+++\r\n",
+    );
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: the front matter is not valid TOML",
+            "--> content/news/bad.md:2:",
+        ],
+    );
+}
+
+#[test]
 fn missing_title_date_and_cities_are_all_reported() {
     let site = built_site();
     site.write(
@@ -180,6 +197,7 @@ fn an_ambiguous_city_names_both_keys() {
         &[
             "`Taizhou` could mean more than one city: `taizhou-js` or `taizhou-zj`",
             "--> content/news/bad.md:4:11",
+            "help: write the key of the city you mean",
         ],
     );
 }
