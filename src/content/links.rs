@@ -9,7 +9,7 @@ use crate::config::BaseUrl;
 use crate::model::{CityLookup, CityRegistry};
 
 /// Where a content file is published.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Page {
         path: String,

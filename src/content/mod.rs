@@ -7,6 +7,7 @@ pub mod markdown;
 mod placeholder;
 pub mod slug;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -46,106 +47,178 @@ pub struct SiteLink {
     pub origin: Diagnostic,
 }
 
-/// One file through the first phase: read, front matter checked.
+/// Every article under `root/content/`, drafts only when asked for. Every
+/// file is read and parsed, and every problem goes into `problems`.
+pub fn load(root: &Path, options: &LoadOptions<'_>, problems: &mut Diagnostics) -> Content {
+    match ContentSet::load(root, options) {
+        Ok(set) => set.content(options.include_drafts, problems),
+        Err(found) => {
+            problems.extend(found);
+            Content::default()
+        }
+    }
+}
+
+/// One content file as last read: its text, its checked front matter, and
+/// its finished article (body rendered, links resolved) with every problem.
 struct FileState {
-    file: String,
     text: String,
     parsed: Option<Parsed>,
+    front_matter_problems: Diagnostics,
+    finished: Finished,
+}
+
+#[derive(Default)]
+struct Finished {
+    article: Option<Article>,
+    site_links: Vec<SiteLink>,
     problems: Diagnostics,
 }
 
-/// Every article under `root/content/`, drafts only when asked for. Every
-/// file is read and parsed, and every problem goes into `problems`. Bodies
-/// are rendered once all front matter is read, so links between articles resolve.
-pub fn load(root: &Path, options: &LoadOptions<'_>, problems: &mut Diagnostics) -> Content {
-    let content_dir = root.join(CONTENT_DIR);
-    let files = match discover(&content_dir) {
-        Ok(files) => files,
-        Err(found) => {
-            problems.extend(found);
-            return Content::default();
+impl FileState {
+    fn target(&self) -> Target {
+        match &self.parsed {
+            Some(parsed) => Target::Page {
+                path: parsed.article.path(),
+                draft: parsed.article.draft,
+            },
+            None => Target::Unknown,
         }
-    };
-    let states: Vec<FileState> = files
-        .par_iter()
-        .map(|file| first_phase(&content_dir, file, options))
-        .collect();
-    let links = ContentLinks {
-        base_url: options.base_url,
-        cities: options.cities,
-        files: states.iter().map(|s| (s.file.clone(), target(s))).collect(),
-        include_drafts: options.include_drafts,
-    };
-    let finished: Vec<(Option<Article>, Vec<SiteLink>, Diagnostics)> = states
-        .into_par_iter()
-        .map(|state| render_body(state, &links))
-        .collect();
-    let mut content = Content {
-        files: files.len(),
-        ..Content::default()
-    };
-    for (article, site_links, found) in finished {
-        problems.extend(found);
-        content.site_links.extend(site_links);
-        content
-            .articles
-            .extend(article.filter(|a| options.include_drafts || !a.draft));
     }
-    content
+
+    /// Whether the body may link to other content files.
+    fn links_to_files(&self) -> bool {
+        self.text.contains("(@/")
+    }
 }
 
-fn first_phase(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
-    match read(content_dir, file) {
-        Ok(text) => {
-            let (parsed, problems) = article::parse(file, &text, options.cities, options.today);
-            FileState {
-                file: file.to_string(),
-                text,
-                parsed,
-                problems,
+/// Every content file of a site, kept after reading so that a change to one
+/// file re-reads that file alone. Bodies are rendered once all front matter
+/// is read, so that links between articles resolve.
+pub struct ContentSet {
+    content_dir: PathBuf,
+    files: BTreeMap<String, FileState>,
+}
+
+impl ContentSet {
+    pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<ContentSet, Diagnostics> {
+        let content_dir = root.join(CONTENT_DIR);
+        let names = discover(&content_dir)?;
+        let files = names
+            .into_par_iter()
+            .map(|file| {
+                let state = read_state(&content_dir, &file, options);
+                (file, state)
+            })
+            .collect();
+        let mut set = ContentSet { content_dir, files };
+        let all: Vec<String> = set.files.keys().cloned().collect();
+        set.finish(&all, options);
+        Ok(set)
+    }
+
+    /// Re-reads `file` (relative to `content/`), or forgets it if it is gone.
+    /// Other files are re-rendered only if their links may point at it and
+    /// its URL changed.
+    pub fn update(&mut self, file: &str, options: &LoadOptions<'_>) {
+        let before = self.files.get(file).map(FileState::target);
+        if self.content_dir.join(file).is_file() {
+            let state = read_state(&self.content_dir, file, options);
+            self.files.insert(file.to_string(), state);
+        } else {
+            self.files.remove(file);
+        }
+        let after = self.files.get(file).map(FileState::target);
+        let mut stale = vec![file.to_string()];
+        if before != after {
+            stale.extend(
+                self.files
+                    .iter()
+                    .filter(|(name, state)| *name != file && state.links_to_files())
+                    .map(|(name, _)| name.clone()),
+            );
+        }
+        self.finish(&stale, options);
+    }
+
+    /// Renders the bodies of `stale` files, resolving their links.
+    fn finish(&mut self, stale: &[String], options: &LoadOptions<'_>) {
+        let links = ContentLinks {
+            base_url: options.base_url,
+            cities: options.cities,
+            files: self
+                .files
+                .iter()
+                .map(|(name, state)| (name.clone(), state.target()))
+                .collect(),
+            include_drafts: options.include_drafts,
+        };
+        let finished: Vec<(String, Finished)> = stale
+            .par_iter()
+            .filter_map(|name| {
+                Some((
+                    name.clone(),
+                    render_body(name, self.files.get(name)?, &links),
+                ))
+            })
+            .collect();
+        for (name, result) in finished {
+            if let Some(state) = self.files.get_mut(&name) {
+                state.finished = result;
             }
         }
-        Err(problems) => FileState {
-            file: file.to_string(),
-            text: String::new(),
-            parsed: None,
-            problems,
-        },
+    }
+
+    /// The articles, drafts only when asked for; every problem goes into `problems`.
+    pub fn content(&self, include_drafts: bool, problems: &mut Diagnostics) -> Content {
+        let mut content = Content {
+            files: self.files.len(),
+            ..Content::default()
+        };
+        for state in self.files.values() {
+            problems.extend(state.finished.problems.clone());
+            content
+                .site_links
+                .extend(state.finished.site_links.iter().cloned());
+            let article = state.finished.article.as_ref();
+            content
+                .articles
+                .extend(article.filter(|a| include_drafts || !a.draft).cloned());
+        }
+        content
     }
 }
 
-fn target(state: &FileState) -> Target {
-    match &state.parsed {
-        Some(parsed) => Target::Page {
-            path: parsed.article.path(),
-            draft: parsed.article.draft,
-        },
-        None => Target::Unknown,
-    }
-}
-
-fn render_body(
-    state: FileState,
-    links: &ContentLinks<'_>,
-) -> (Option<Article>, Vec<SiteLink>, Diagnostics) {
-    let FileState {
-        file,
+fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
+    let (text, parsed, front_matter_problems) = match read(content_dir, file) {
+        Ok(text) => {
+            let (parsed, problems) = article::parse(file, &text, options.cities, options.today);
+            (text, parsed, problems)
+        }
+        Err(problems) => (String::new(), None, problems),
+    };
+    FileState {
         text,
         parsed,
-        mut problems,
-    } = state;
-    let Some(Parsed {
-        mut article,
-        body_offset,
-        written_summary,
-    }) = parsed
-    else {
-        return (None, Vec::new(), problems);
+        front_matter_problems,
+        finished: Finished::default(),
+    }
+}
+
+fn render_body(file: &str, state: &FileState, links: &ContentLinks<'_>) -> Finished {
+    let mut problems = state.front_matter_problems.clone();
+    let Some(parsed) = &state.parsed else {
+        return Finished {
+            problems,
+            ..Finished::default()
+        };
     };
+    let text = &state.text;
+    let body_offset = parsed.body_offset;
     let body = markdown::render(&text[body_offset..], links);
     let display_path = format!("{CONTENT_DIR}/{file}");
     let at = |range: std::ops::Range<usize>| {
-        SourceSpan::locate(&text, range.start + body_offset..range.end + body_offset)
+        SourceSpan::locate(text, range.start + body_offset..range.end + body_offset)
     };
     for broken in body.broken_links {
         problems.push(
@@ -168,14 +241,18 @@ fn render_body(
             path: link.path,
         })
         .collect();
-    if !written_summary {
+    let mut article = parsed.article.clone();
+    if !parsed.written_summary {
         let summary = body.summary.unwrap_or_default();
         article.summary_html = summary.html;
         article.summary_text = summary.text;
     }
     article.body_html = body.html;
-    let article = (problems.error_count() == 0).then_some(article);
-    (article, site_links, problems)
+    Finished {
+        article: (problems.error_count() == 0).then_some(article),
+        site_links,
+        problems,
+    }
 }
 
 /// Markdown files under `content_dir`, as paths relative to it with `/`

@@ -3,6 +3,7 @@
 
 mod escape;
 mod feed;
+pub mod fingerprint;
 mod pages;
 pub mod plan;
 pub mod theme;
@@ -56,6 +57,23 @@ pub fn render(
     theme: &Theme,
     pages: &[Page],
 ) -> Result<RenderedSite, Diagnostics> {
+    let all: Vec<usize> = (0..pages.len()).collect();
+    let files = render_selected(site, config, theme, pages, &all)?;
+    let mut counts = PageCounts::default();
+    for page in pages {
+        counts.count(page.kind);
+    }
+    Ok(RenderedSite { files, counts })
+}
+
+/// Renders the pages at `selected` positions of the plan `pages`, in parallel.
+pub fn render_selected(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    pages: &[Page],
+    selected: &[usize],
+) -> Result<Vec<RenderedFile>, Diagnostics> {
     let renderer = Renderer {
         site,
         config,
@@ -63,27 +81,24 @@ pub fn render(
         site_view: views::SiteView::new(config, site),
         pages,
     };
-    let results: Vec<_> = pages
+    let results: Vec<_> = selected
         .par_iter()
-        .map(|page| {
+        .map(|&index| {
+            let page = &pages[index];
             renderer.render(page).map(|contents| RenderedFile {
                 path: page.output_file(),
                 contents,
             })
         })
         .collect();
-    let mut counts = PageCounts::default();
     let mut files = Vec::with_capacity(results.len());
     let mut problems = Diagnostics::default();
-    for (page, result) in pages.iter().zip(results) {
+    for result in results {
         match result {
-            Ok(file) => {
-                counts.count(page.kind);
-                files.push(file);
-            }
+            Ok(file) => files.push(file),
             Err(problem) if !problems.iter().any(|p| p == &problem) => problems.push(problem),
             Err(_) => {}
         }
     }
-    problems.into_result(RenderedSite { files, counts })
+    problems.into_result(files)
 }

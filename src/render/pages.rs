@@ -12,7 +12,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{ArticleId, CityId, Site};
 
 /// How many articles from the same cities an article page suggests.
-const RELATED_COUNT: usize = 5;
+pub const RELATED_COUNT: usize = 5;
 
 /// Everything rendering needs, shared by all pages.
 pub struct Renderer<'a> {
@@ -45,8 +45,6 @@ struct Empty {}
 
 /// A paginated list of articles, before it is cut into pages.
 struct Listing<'i, T> {
-    template: &'static str,
-    kind: &'static str,
     title: String,
     description: String,
     ids: &'i [ArticleId],
@@ -69,8 +67,8 @@ impl<'a> Renderer<'a> {
             PageKind::Topics => self.topics(page),
             PageKind::NotFound => {
                 let description = self.config.description.clone();
-                let meta = self.meta(page, "404", "Page not found".into(), description);
-                self.html("404.html", meta, Empty {})
+                let meta = self.meta(page, "Page not found".into(), description);
+                self.html(page, meta, Empty {})
             }
             PageKind::SiteFeed => Ok(self.feed(
                 page,
@@ -90,27 +88,22 @@ impl<'a> Renderer<'a> {
 
     fn html<T: Serialize>(
         &self,
-        template: &str,
-        page: PageMeta,
+        page: &Page,
+        meta: PageMeta,
         body: T,
     ) -> Result<String, Diagnostic> {
         let context = PageContext {
             site: &self.site_view,
-            page,
+            page: meta,
             body,
         };
-        self.theme.render(template, &context)
+        self.theme
+            .render(page.kind.template().unwrap_or("404.html"), &context)
     }
 
-    fn meta(
-        &self,
-        page: &Page,
-        kind: &'static str,
-        title: String,
-        description: String,
-    ) -> PageMeta {
+    fn meta(&self, page: &Page, title: String, description: String) -> PageMeta {
         PageMeta {
-            kind,
+            kind: page.kind.name(),
             title,
             description,
             url: self.config.base_url.join(&page.path),
@@ -132,8 +125,6 @@ impl<'a> Renderer<'a> {
 
     fn home(&self) -> Listing<'a, Empty> {
         Listing {
-            template: "index.html",
-            kind: "home",
             title: self.config.title.clone(),
             description: self.config.description.clone(),
             ids: self.site.all(),
@@ -153,8 +144,6 @@ impl<'a> Renderer<'a> {
             })
             .collect();
         Listing {
-            template: "city.html",
-            kind: "city",
             title: city.name.to_string(),
             description: format!("Cooperation news about {}, {}.", city.name, city.province),
             ids: site.articles_in(id),
@@ -170,8 +159,6 @@ impl<'a> Renderer<'a> {
     fn year(&self, y: usize) -> Listing<'a, YearExtra> {
         let year = &self.site.archive()[y];
         Listing {
-            template: "year.html",
-            kind: "year",
             title: year.year.to_string(),
             description: format!("Cooperation news from {}.", year.year),
             ids: &year.articles,
@@ -186,8 +173,6 @@ impl<'a> Renderer<'a> {
         let link = self.month_link(y, m);
         let title = format!("{} {}", link.name, link.year);
         Listing {
-            template: "month.html",
-            kind: "month",
             description: format!("Cooperation news from {title}."),
             title,
             ids: &month.articles,
@@ -201,8 +186,6 @@ impl<'a> Renderer<'a> {
     fn topic(&self, t: usize) -> Listing<'a, TopicExtra<'a>> {
         let topic = &self.site.topics()[t];
         Listing {
-            template: "topic.html",
-            kind: "topic",
             title: topic.name.clone(),
             description: format!("Cooperation news about {}.", topic.name),
             ids: &topic.articles,
@@ -236,7 +219,7 @@ impl<'a> Renderer<'a> {
             1 => listing.title,
             n => format!("{} (page {n})", listing.title),
         };
-        let mut meta = self.meta(page, listing.kind, title, listing.description);
+        let mut meta = self.meta(page, title, listing.description);
         meta.prev_url = pagination.prev_url.clone();
         meta.next_url = pagination.next_url.clone();
         let articles = listing
@@ -251,7 +234,7 @@ impl<'a> Renderer<'a> {
             pagination,
             extra: listing.extra,
         };
-        self.html(listing.template, meta, body)
+        self.html(page, meta, body)
     }
 
     fn article(&self, page: &Page, id: ArticleId) -> Result<String, Diagnostic> {
@@ -274,8 +257,8 @@ impl<'a> Renderer<'a> {
         } else {
             article.summary_text.clone()
         };
-        let meta = self.meta(page, "article", article.title.clone(), description);
-        self.html("article.html", meta, body)
+        let meta = self.meta(page, article.title.clone(), description);
+        self.html(page, meta, body)
     }
 
     fn cities(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -304,11 +287,10 @@ impl<'a> Renderer<'a> {
         }
         let meta = self.meta(
             page,
-            "cities",
             "Cities".into(),
             format!("Every city covered by {}, by province.", self.config.title),
         );
-        self.html("cities.html", meta, CitiesBody { provinces })
+        self.html(page, meta, CitiesBody { provinces })
     }
 
     fn archive(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -317,11 +299,10 @@ impl<'a> Renderer<'a> {
             .collect();
         let meta = self.meta(
             page,
-            "archive",
             "Archive".into(),
             format!("Every month of {}.", self.config.title),
         );
-        self.html("archive.html", meta, ArchiveBody { years })
+        self.html(page, meta, ArchiveBody { years })
     }
 
     fn topics(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -337,11 +318,10 @@ impl<'a> Renderer<'a> {
             .collect();
         let meta = self.meta(
             page,
-            "topics",
             "Topics".into(),
             format!("Every topic of {}.", self.config.title),
         );
-        self.html("topics.html", meta, TopicsBody { topics })
+        self.html(page, meta, TopicsBody { topics })
     }
 
     fn year_link(&self, y: usize) -> YearLink {

@@ -27,6 +27,45 @@ pub enum PageKind {
 }
 
 impl PageKind {
+    /// The template an HTML page is rendered with; `None` for the files
+    /// Concord writes itself.
+    pub fn template(self) -> Option<&'static str> {
+        Some(match self {
+            PageKind::Home => "index.html",
+            PageKind::Article(_) => "article.html",
+            PageKind::Cities => "cities.html",
+            PageKind::City(_) => "city.html",
+            PageKind::Archive => "archive.html",
+            PageKind::Year(_) => "year.html",
+            PageKind::Month(..) => "month.html",
+            PageKind::Topics => "topics.html",
+            PageKind::Topic(_) => "topic.html",
+            PageKind::NotFound => "404.html",
+            PageKind::SiteFeed | PageKind::CityFeed(_) | PageKind::Sitemap | PageKind::Robots => {
+                return None
+            }
+        })
+    }
+
+    /// What templates see as `page.kind`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PageKind::Home => "home",
+            PageKind::Article(_) => "article",
+            PageKind::Cities => "cities",
+            PageKind::City(_) => "city",
+            PageKind::Archive => "archive",
+            PageKind::Year(_) => "year",
+            PageKind::Month(..) => "month",
+            PageKind::Topics => "topics",
+            PageKind::Topic(_) => "topic",
+            PageKind::NotFound => "404",
+            PageKind::SiteFeed | PageKind::CityFeed(_) => "feed",
+            PageKind::Sitemap => "sitemap",
+            PageKind::Robots => "robots",
+        }
+    }
+
     /// Whether the page is an HTML page a reader can reach (and so belongs in the sitemap).
     pub fn is_listed(self) -> bool {
         !matches!(
