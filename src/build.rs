@@ -111,7 +111,7 @@ pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Err
     }))
 }
 
-fn load_config(
+pub(crate) fn load_config(
     root: &Path,
     base_url: Option<&str>,
     problems: &mut Diagnostics,
@@ -135,7 +135,7 @@ fn load_config(
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
-fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
+pub(crate) fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
     let mut known: HashSet<String> = pages.iter().map(Page::output_file).collect();
     known.extend(output::static_files(static_dir).unwrap_or_default());
     known.extend(

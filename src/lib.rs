@@ -18,6 +18,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 
 pub use build::{
     build, check, BuildOptions, BuildReport, CheckFailure, Checked, Error, SiteOptions,

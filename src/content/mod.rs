@@ -85,11 +85,6 @@ impl FileState {
             None => Target::Unknown,
         }
     }
-
-    /// Whether the body may link to other content files.
-    fn links_to_files(&self) -> bool {
-        self.text.contains("(@/")
-    }
 }
 
 /// Every content file of a site, kept after reading so that a change to one
@@ -119,8 +114,8 @@ impl ContentSet {
 
     /// Re-reads `file` (relative to `content/`), or forgets it if it is gone.
     /// Other files are re-rendered only if their links may point at it and
-    /// its URL changed.
-    pub fn update(&mut self, file: &str, options: &LoadOptions<'_>) {
+    /// its URL changed. Returns the files whose article was made anew.
+    pub fn update(&mut self, file: &str, options: &LoadOptions<'_>) -> Vec<String> {
         let before = self.files.get(file).map(FileState::target);
         if self.content_dir.join(file).is_file() {
             let state = read_state(&self.content_dir, file, options);
@@ -131,14 +126,21 @@ impl ContentSet {
         let after = self.files.get(file).map(FileState::target);
         let mut stale = vec![file.to_string()];
         if before != after {
+            let link = format!("@/{file}");
             stale.extend(
                 self.files
                     .iter()
-                    .filter(|(name, state)| *name != file && state.links_to_files())
+                    .filter(|(name, state)| *name != file && state.text.contains(&link))
                     .map(|(name, _)| name.clone()),
             );
         }
         self.finish(&stale, options);
+        stale
+    }
+
+    /// The files, relative to `content/`.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     /// Renders the bodies of `stale` files, resolving their links.

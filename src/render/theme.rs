@@ -36,6 +36,14 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
     "404.html",
 );
 
+/// The text of a template of the built-in theme.
+pub fn embedded_template(name: &str) -> Option<&'static str> {
+    EMBEDDED_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 /// The default theme's assets, written to the output root unless the site's
 /// `static/` has a file of the same name.
 pub const EMBEDDED_ASSETS: &[(&str, &[u8])] =

@@ -1,0 +1,300 @@
+//! The site kept in memory while previewing. A change to one article
+//! re-reads that file and re-renders only the pages whose fingerprint
+//! changed; the result is always what a full build of the same files gives.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::build::{load_config, missing_pages, SiteOptions};
+use crate::config::Config;
+use crate::content::{ContentSet, LoadOptions};
+use crate::diagnostics::Diagnostics;
+use crate::lint;
+use crate::model::{CityRegistry, Site};
+use crate::output::STATIC_DIR;
+use crate::render::fingerprint::fingerprint;
+use crate::render::plan::{self, Page};
+use crate::render::{self, Theme};
+
+/// What a rendered file depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Source {
+    fingerprint: u64,
+    template: Option<&'static str>,
+}
+
+/// One file that changed on disk, as far as the preview cares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Change {
+    Config,
+    /// A content file, relative to `content/`.
+    Content(String),
+    /// A template, by name (`article.html`).
+    Template(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// Pages rendered anew.
+    pub rendered: usize,
+    /// Pages that no longer exist.
+    pub removed: usize,
+    pub elapsed: Duration,
+}
+
+struct Loaded {
+    config: Config,
+    cities: CityRegistry,
+    content: ContentSet,
+}
+
+pub struct Preview {
+    options: SiteOptions,
+    loaded: Option<Loaded>,
+    theme: Option<Theme>,
+    /// Problems of config.toml and the templates; content problems live in `content`.
+    setup_problems: Diagnostics,
+    /// A number per content file, changed each time its article is made anew.
+    versions: HashMap<String, u64>,
+    next_version: u64,
+    /// The last site that built without errors: output path to bytes.
+    files: HashMap<String, Arc<[u8]>>,
+    /// What each file of `files` was rendered from, by output path.
+    sources: HashMap<String, Source>,
+    /// What the last rebuild found; errors mean `files` is older than the sources.
+    problems: Diagnostics,
+}
+
+impl Preview {
+    /// Reads and renders the whole site.
+    pub fn new(options: SiteOptions) -> Preview {
+        let mut preview = Preview {
+            options,
+            loaded: None,
+            theme: None,
+            setup_problems: Diagnostics::default(),
+            versions: HashMap::new(),
+            next_version: 0,
+            files: HashMap::new(),
+            sources: HashMap::new(),
+            problems: Diagnostics::default(),
+        };
+        preview.apply(&[Change::Config]);
+        preview
+    }
+
+    /// The rendered files of the last good build, by output path (`news/x/index.html`).
+    pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
+        &self.files
+    }
+
+    /// Errors and warnings of the last rebuild.
+    pub fn problems(&self) -> &Diagnostics {
+        &self.problems
+    }
+
+    pub fn static_dir(&self) -> PathBuf {
+        self.options.root.join(STATIC_DIR)
+    }
+
+    /// Takes in changed files and re-renders what they touch.
+    pub fn apply(&mut self, changes: &[Change]) -> RebuildReport {
+        let started = Instant::now();
+        if changes.contains(&Change::Config) || self.loaded.is_none() {
+            self.reload_everything();
+        } else {
+            self.reload_templates(changes);
+            self.reload_content(changes);
+        }
+        let (rendered, removed) = self.render_changed();
+        RebuildReport {
+            rendered,
+            removed,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    fn load_options<'a>(&self, config: &'a Config, cities: &'a CityRegistry) -> LoadOptions<'a> {
+        LoadOptions {
+            cities,
+            base_url: &config.base_url,
+            include_drafts: self.options.include_drafts,
+            today: time::OffsetDateTime::now_utc().date(),
+        }
+    }
+
+    fn reload_everything(&mut self) {
+        self.setup_problems = Diagnostics::default();
+        self.sources.clear();
+        self.theme = self.load_theme();
+        let root = self.options.root.clone();
+        let base_url = self.options.base_url.clone();
+        self.loaded = load_config(&root, base_url.as_deref(), &mut self.setup_problems).and_then(
+            |(config, cities)| {
+                let options = self.load_options(&config, &cities);
+                match ContentSet::load(&root, &options) {
+                    Ok(content) => Some(Loaded {
+                        config,
+                        cities,
+                        content,
+                    }),
+                    Err(found) => {
+                        self.setup_problems.extend(found);
+                        None
+                    }
+                }
+            },
+        );
+        let files: Vec<String> = self
+            .loaded
+            .iter()
+            .flat_map(|l| l.content.files().map(str::to_string))
+            .collect();
+        self.bump(files);
+    }
+
+    fn load_theme(&mut self) -> Option<Theme> {
+        Theme::load(&self.options.root)
+            .map_err(|found| self.setup_problems.extend(found))
+            .ok()
+    }
+
+    /// A changed template re-renders the pages made with it; any other
+    /// template (a base, macros, a partial) may be used by all of them.
+    fn reload_templates(&mut self, changes: &[Change]) {
+        let names: Vec<&str> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Template(name) => Some(name.as_str()),
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        self.setup_problems = Diagnostics::default();
+        self.theme = self.load_theme();
+        let shared = names.iter().any(|name| {
+            !self
+                .sources
+                .values()
+                .any(|source| source.template == Some(*name))
+        });
+        if shared {
+            self.sources.clear();
+        } else {
+            self.sources
+                .retain(|_, source| source.template.is_none_or(|t| !names.contains(&t)));
+        }
+    }
+
+    fn reload_content(&mut self, changes: &[Change]) {
+        let Some(loaded) = self.loaded.take() else {
+            return;
+        };
+        let mut loaded = loaded;
+        let options = self.load_options(&loaded.config, &loaded.cities);
+        let mut renewed = Vec::new();
+        for change in changes {
+            if let Change::Content(file) = change {
+                renewed.extend(loaded.content.update(file, &options));
+            }
+        }
+        self.loaded = Some(loaded);
+        self.bump(renewed);
+    }
+
+    fn bump(&mut self, files: impl IntoIterator<Item = String>) {
+        for file in files {
+            self.next_version += 1;
+            self.versions.insert(file, self.next_version);
+        }
+    }
+
+    /// Renders every page whose fingerprint changed; keeps the last good
+    /// files when anything is wrong.
+    fn render_changed(&mut self) -> (usize, usize) {
+        let mut problems = self.setup_problems.clone();
+        let (Some(loaded), Some(theme)) = (&self.loaded, &self.theme) else {
+            self.problems = problems.sorted();
+            return (0, 0);
+        };
+        let content = loaded
+            .content
+            .content(self.options.include_drafts, &mut problems);
+        let (site, duplicates) = Site::new(loaded.cities.clone(), content.articles);
+        problems.extend(duplicates);
+        problems.extend(lint::site_warnings(&site, &loaded.config));
+        let pages = plan::plan(&site, loaded.config.paginate_by);
+        problems.extend(missing_pages(
+            &content.site_links,
+            &pages,
+            &self.static_dir(),
+        ));
+        if problems.error_count() > 0 {
+            self.problems = problems.sorted();
+            return (0, 0);
+        }
+        let version = |id| {
+            self.versions
+                .get(&site.article(id).file)
+                .copied()
+                .unwrap_or(0)
+        };
+        let per_page = loaded.config.paginate_by.get();
+        let fingerprints: Vec<u64> = pages
+            .iter()
+            .map(|page| fingerprint(&site, page, per_page, &version))
+            .collect();
+        let stale: Vec<usize> = (0..pages.len())
+            .filter(|&i| {
+                let source = self.sources.get(&pages[i].output_file());
+                source.is_none_or(|s| s.fingerprint != fingerprints[i])
+            })
+            .collect();
+        match render::render_selected(&site, &loaded.config, theme, &pages, &stale) {
+            Ok(rendered) => {
+                let removed = self.commit(&pages, &fingerprints, rendered);
+                self.problems = problems.sorted();
+                (stale.len(), removed)
+            }
+            Err(found) => {
+                problems.extend(found);
+                self.problems = problems.sorted();
+                (0, 0)
+            }
+        }
+    }
+
+    fn commit(
+        &mut self,
+        pages: &[Page],
+        fingerprints: &[u64],
+        rendered: Vec<render::RenderedFile>,
+    ) -> usize {
+        for file in rendered {
+            self.files
+                .insert(file.path, Arc::from(file.contents.into_bytes()));
+        }
+        let planned: HashSet<String> = pages.iter().map(Page::output_file).collect();
+        let before = self.files.len();
+        self.files.retain(|path, _| planned.contains(path));
+        self.sources = pages
+            .iter()
+            .zip(fingerprints)
+            .map(|(page, &fingerprint)| {
+                let template = page.kind.template();
+                (
+                    page.output_file(),
+                    Source {
+                        fingerprint,
+                        template,
+                    },
+                )
+            })
+            .collect();
+        before - self.files.len()
+    }
+}
