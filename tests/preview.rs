@@ -25,7 +25,7 @@ fn city_config() -> String {
 
 fn article_text(i: usize, title: &str, date: &str) -> String {
     let cities = format!("\"c{}\", \"c{}\"", i % CITIES, (i * 7 + 3) % CITIES);
-    let link = if i % 10 == 0 && i > 0 {
+    let link = if i.is_multiple_of(10) && i > 0 {
         format!(
             "See [the earlier report](@/y{}/a{}.md).",
             (i - 10) % 6,
