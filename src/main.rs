@@ -1,6 +1,7 @@
 //! The `concord` command line: parses arguments, runs the library, reports.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 
 use concord::diagnostics::{count, Diagnostics};
 use concord::scaffold::{self, NewArticle};
+use concord::serve::{ServeError, ServeOptions};
 use concord::{BuildOptions, BuildReport, CheckFailure, Error, SiteOptions};
 
 #[derive(Parser)]
@@ -38,6 +40,24 @@ enum Command {
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
+    },
+    /// Preview the site locally, rebuilding and reloading on every change
+    Serve {
+        /// The site folder, holding config.toml and content/
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+        /// The address to listen on; anything but loopback is reachable from your network
+        #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+        bind: IpAddr,
+        /// The port to listen on; 0 picks a free one
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include articles marked `draft = true`
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
     },
     /// Create a new article in content/news/
     New {
@@ -95,6 +115,20 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build { site, output } => build(site, output),
         Command::Check { site, strict } => check(site.into_options(), strict),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+            open,
+        } => serve(ServeOptions {
+            root,
+            bind,
+            port,
+            include_drafts: drafts,
+            open,
+            color: use_color(),
+        }),
         Command::New {
             title,
             cities,
@@ -134,6 +168,19 @@ fn finish(result: Result<(), scaffold::ScaffoldError>) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(options: ServeOptions) -> ExitCode {
+    match concord::serve::serve(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            if let ServeError::NotASite(_) = error {
+                eprintln!("{NOT_A_SITE_HELP}");
+            }
             ExitCode::FAILURE
         }
     }
@@ -213,12 +260,15 @@ fn summary(report: &BuildReport) -> String {
     )
 }
 
-/// Prints every problem, compiler-style, with colour only on a terminal
-/// and never when NO_COLOR is set.
+/// Prints every problem, compiler-style.
 fn print_reports(problems: &Diagnostics) {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = use_color();
     for problem in problems.iter() {
         eprintln!("{}\n", problem.render(color));
     }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

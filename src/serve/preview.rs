@@ -26,7 +26,7 @@ struct Source {
 }
 
 /// One file that changed on disk, as far as the preview cares.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Change {
     Config,
     /// A content file, relative to `content/`.

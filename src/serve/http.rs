@@ -1,0 +1,262 @@
+//! The preview's HTTP side: the site from memory, `static/` from disk through
+//! tower-http, a server-sent-events endpoint that tells tabs to reload, and
+//! the current errors for the overlay. Nothing outside the site is served.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, Stream};
+use tokio::sync::{broadcast, watch};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use crate::render::theme::EMBEDDED_ASSETS;
+
+const EVENTS_PATH: &str = "/__concord/events";
+const ERRORS_PATH: &str = "/__concord/errors";
+const LIVE_RELOAD: &str = include_str!("live-reload.js");
+
+/// What the server shows: the last good site and the current errors.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub files: HashMap<String, Arc<[u8]>>,
+    /// The current errors as a report, empty when there are none.
+    pub errors: String,
+}
+
+/// What open tabs are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The site changed: reload.
+    Reload,
+    /// The site has errors (or they changed): show them.
+    Problems,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    pub notices: broadcast::Sender<Notice>,
+    pub shutdown: watch::Receiver<bool>,
+    pub static_dir: PathBuf,
+}
+
+impl AppState {
+    fn current(&self) -> Arc<Snapshot> {
+        self.snapshot
+            .read()
+            .map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone())
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(ERRORS_PATH, get(errors))
+        .fallback(site)
+        .with_state(state)
+}
+
+async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = state.notices.subscribe();
+    let stream = stream::unfold(
+        (receiver, state.shutdown),
+        |(mut receiver, mut shutdown)| async move {
+            let notice = tokio::select! {
+                notice = receiver.recv() => match notice {
+                    Ok(notice) => notice,
+                    Err(broadcast::error::RecvError::Lagged(_)) => Notice::Reload,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                _ = shutdown.changed() => return None,
+            };
+            let name = match notice {
+                Notice::Reload => "reload",
+                Notice::Problems => "problems",
+            };
+            Some((
+                Ok(Event::default().event(name).data("")),
+                (receiver, shutdown),
+            ))
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn errors(State(state): State<AppState>) -> Response {
+    let errors = state.current().errors.clone();
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        errors,
+    )
+        .into_response()
+}
+
+async fn site(State(state): State<AppState>, request: Request) -> Response {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let path = match site_path(request.uri().path()) {
+        Ok(path) => path,
+        Err(status) => return status.into_response(),
+    };
+    let snapshot = state.current();
+    let index = format!("{path}index.html");
+    let lookup = if path.is_empty() || path.ends_with('/') {
+        &index
+    } else {
+        &path
+    };
+    if let Some(bytes) = snapshot.files.get(lookup.as_str()) {
+        return file_response(lookup, bytes, StatusCode::OK);
+    }
+    if snapshot.files.contains_key(&format!("{path}/index.html")) {
+        let query = request
+            .uri()
+            .query()
+            .map_or(String::new(), |q| format!("?{q}"));
+        let location = format!("/{path}/{query}");
+        return (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location)],
+        )
+            .into_response();
+    }
+    let Ok(from_disk) = ServeDir::new(&state.static_dir).oneshot(request).await;
+    if from_disk.status() != StatusCode::NOT_FOUND {
+        return from_disk.map(Body::new);
+    }
+    if let Some((name, bytes)) = EMBEDDED_ASSETS.iter().find(|(name, _)| *name == path) {
+        return file_response(name, bytes, StatusCode::OK);
+    }
+    not_found(&snapshot)
+}
+
+fn not_found(snapshot: &Snapshot) -> Response {
+    match snapshot.files.get("404.html") {
+        Some(page) => file_response("404.html", page, StatusCode::NOT_FOUND),
+        None => {
+            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord preview</title></head><body><h1>Concord preview</h1><p>The site has not built yet.</p></body></html>";
+            file_response("404.html", page.as_bytes(), StatusCode::NOT_FOUND)
+        }
+    }
+}
+
+fn file_response(path: &str, bytes: &[u8], status: StatusCode) -> Response {
+    let is_html = path.ends_with(".html");
+    let content_type = if is_html {
+        "text/html; charset=utf-8".to_string()
+    } else {
+        mime_guess::from_path(path)
+            .first_or_octet_stream()
+            .to_string()
+    };
+    let body = if is_html {
+        with_live_reload(bytes)
+    } else {
+        bytes.to_vec()
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The page with the live-reload script before its closing `</body>`.
+fn with_live_reload(page: &[u8]) -> Vec<u8> {
+    let script = format!("<script>{LIVE_RELOAD}</script>");
+    let text = String::from_utf8_lossy(page);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{script}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{script}").into_bytes(),
+    }
+}
+
+/// The site path of a request path, decoded, without its leading `/`.
+/// Anything that could reach outside the site is refused with 400.
+pub fn site_path(raw: &str) -> Result<String, StatusCode> {
+    let decoded = percent_decode(raw).ok_or(StatusCode::BAD_REQUEST)?;
+    let path = decoded.strip_prefix('/').ok_or(StatusCode::BAD_REQUEST)?;
+    let unsafe_segment = |segment: &str| segment == ".." || segment == "." || segment.contains(':');
+    if path.contains(['\0', '\\']) || path.starts_with('/') || path.split('/').any(unsafe_segment) {
+        return Err(StatusCode::BAD_REQUEST);
+    }
+    Ok(path.to_string())
+}
+
+fn percent_decode(raw: &str) -> Option<String> {
+    let bytes = raw.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_paths_are_decoded() {
+        assert_eq!(site_path("/"), Ok(String::new()));
+        assert_eq!(site_path("/news/a%20b/"), Ok("news/a b/".into()));
+        assert_eq!(
+            site_path("/cities/%E5%BE%90%E5%B7%9E/"),
+            Ok("cities/徐州/".into())
+        );
+    }
+
+    #[test]
+    fn paths_that_could_escape_are_refused() {
+        for raw in [
+            "/../etc/passwd",
+            "/news/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/news%2f..%2f..%2fetc",
+            "/..%5c..%5cetc",
+            "/a\\b",
+            "//etc/passwd",
+            "/%00",
+            "/C:/Windows",
+            "/%zz",
+            "relative",
+        ] {
+            assert_eq!(site_path(raw), Err(StatusCode::BAD_REQUEST), "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_script_goes_before_the_closing_body_tag() {
+        let page = with_live_reload(b"<html><body><p>x</p></body></html>");
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.contains("<p>x</p><script>"), "{page}");
+        assert!(page.ends_with("</script></body></html>"));
+    }
+}

@@ -1,0 +1,174 @@
+//! Watching the site's files. Editors save through temporary files and
+//! renames; a burst of events becomes one set of changes, and swap, backup
+//! and lock files are ignored.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+
+use super::preview::Change;
+use crate::config::CONFIG_FILE;
+use crate::content::CONTENT_DIR;
+use crate::output::STATIC_DIR;
+use crate::render::theme::TEMPLATES_DIR;
+
+/// Events closer together than this are one burst.
+const DEBOUNCE: Duration = Duration::from_millis(30);
+
+/// What changed in one burst. A change to `static/` needs no rebuild, but
+/// open tabs still reload.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Burst {
+    pub changes: Vec<Change>,
+    pub static_changed: bool,
+}
+
+pub struct Watcher {
+    _debouncer: Debouncer<RecommendedWatcher>,
+    events: mpsc::Receiver<DebounceEventResult>,
+    root: PathBuf,
+}
+
+impl Watcher {
+    /// Watches config.toml, content/, templates/ and static/ under `root`.
+    pub fn new(root: &Path) -> notify_debouncer_mini::notify::Result<Watcher> {
+        let root = root.canonicalize()?;
+        let (sender, events) = mpsc::channel();
+        let mut debouncer = new_debouncer(DEBOUNCE, sender)?;
+        let watcher = debouncer.watcher();
+        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+        for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+            let path = root.join(dir);
+            if path.is_dir() {
+                watcher.watch(&path, RecursiveMode::Recursive)?;
+            }
+        }
+        Ok(Watcher {
+            _debouncer: debouncer,
+            events,
+            root,
+        })
+    }
+
+    /// Waits for the next burst that touches the site; `None` when watching has stopped.
+    pub fn next_burst(&self) -> Option<Burst> {
+        loop {
+            let events = self.events.recv().ok()?;
+            let paths: Vec<PathBuf> = match events {
+                Ok(events) => events.into_iter().map(|e| e.path).collect(),
+                Err(_) => continue,
+            };
+            let burst = classify(&self.root, &paths);
+            if !burst.changes.is_empty() || burst.static_changed {
+                return Some(burst);
+            }
+        }
+    }
+}
+
+/// Sorts changed paths into what the preview must re-read.
+pub fn classify(root: &Path, paths: &[PathBuf]) -> Burst {
+    let mut changes = BTreeSet::new();
+    let mut static_changed = false;
+    for path in paths {
+        let Ok(relative) = path.strip_prefix(root) else {
+            continue;
+        };
+        let name = relative
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if is_scratch_file(&name) {
+            continue;
+        }
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative == CONFIG_FILE {
+            changes.insert(Change::Config);
+        } else if let Some(file) = under(&relative, CONTENT_DIR).filter(|f| f.ends_with(".md")) {
+            changes.insert(Change::Content(file.to_string()));
+        } else if let Some(name) = under(&relative, TEMPLATES_DIR).filter(|f| f.ends_with(".html"))
+        {
+            changes.insert(Change::Template(name.to_string()));
+        } else if under(&relative, STATIC_DIR).is_some() {
+            static_changed = true;
+        }
+    }
+    Burst {
+        changes: changes.into_iter().collect(),
+        static_changed,
+    }
+}
+
+fn under<'a>(relative: &'a str, dir: &str) -> Option<&'a str> {
+    relative.strip_prefix(dir)?.strip_prefix('/')
+}
+
+/// Files editors write beside the real one while saving: vim's swap files
+/// and its `4913` probe, backups ending in `~`, emacs locks and autosaves,
+/// and JetBrains' temporary copies.
+fn is_scratch_file(name: &str) -> bool {
+    name == "4913"
+        || name.starts_with(".#")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.ends_with('~')
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn burst(paths: &[&str]) -> Burst {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+        classify(root, &paths)
+    }
+
+    #[test]
+    fn sorts_paths_by_what_they_are() {
+        let found = burst(&[
+            "content/news/a.md",
+            "content/news/a.md",
+            "templates/base.html",
+            "config.toml",
+            "static/style.css",
+            "public/index.html",
+            "content/notes.txt",
+        ]);
+        assert_eq!(
+            found.changes,
+            [
+                Change::Config,
+                Change::Content("news/a.md".into()),
+                Change::Template("base.html".into())
+            ]
+        );
+        assert!(found.static_changed);
+    }
+
+    #[test]
+    fn ignores_editors_scratch_files() {
+        let found = burst(&[
+            "content/news/.a.md.swp",
+            "content/news/4913",
+            "content/news/a.md~",
+            "content/news/.#a.md",
+            "content/news/#a.md#",
+            "content/news/a.md___jb_tmp___",
+        ]);
+        assert_eq!(found, Burst::default());
+    }
+}
