@@ -70,7 +70,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
     let preview = Preview::new(site);
     print_problems(preview.problems(), options.color, true);
     println!(
-        "Serving {} pages at {url} (built in {} ms). Press Ctrl-C to stop.",
+        "Serving {} files at {url} (built in {} ms). Press Ctrl-C to stop.",
         preview.files().len(),
         started.elapsed().as_millis()
     );

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult, Debouncer};
+use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::preview::Change;
 use crate::config::CONFIG_FILE;
@@ -28,23 +28,22 @@ pub struct Burst {
 }
 
 pub struct Watcher {
-    _debouncer: Debouncer<RecommendedWatcher>,
+    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     events: mpsc::Receiver<DebounceEventResult>,
     root: PathBuf,
 }
 
 impl Watcher {
     /// Watches config.toml, content/, templates/ and static/ under `root`.
-    pub fn new(root: &Path) -> notify_debouncer_mini::notify::Result<Watcher> {
+    pub fn new(root: &Path) -> notify_debouncer_full::notify::Result<Watcher> {
         let root = root.canonicalize()?;
         let (sender, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, sender)?;
-        let watcher = debouncer.watcher();
-        watcher.watch(&root, RecursiveMode::NonRecursive)?;
+        let mut debouncer = new_debouncer(DEBOUNCE, None, sender)?;
+        debouncer.watch(&root, RecursiveMode::NonRecursive)?;
         for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
             let path = root.join(dir);
             if path.is_dir() {
-                watcher.watch(&path, RecursiveMode::Recursive)?;
+                debouncer.watch(&path, RecursiveMode::Recursive)?;
             }
         }
         Ok(Watcher {
@@ -58,8 +57,13 @@ impl Watcher {
     pub fn next_burst(&self) -> Option<Burst> {
         loop {
             let events = self.events.recv().ok()?;
+            // Reading a file is an event too; only changes count.
             let paths: Vec<PathBuf> = match events {
-                Ok(events) => events.into_iter().map(|e| e.path).collect(),
+                Ok(events) => events
+                    .into_iter()
+                    .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                    .flat_map(|e| e.event.paths)
+                    .collect(),
                 Err(_) => continue,
             };
             let burst = classify(&self.root, &paths);

@@ -1,6 +1,8 @@
 //! Fixture sites in temporary folders, built by the real `concord` binary.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
