@@ -86,7 +86,7 @@ async fn events(
                 Notice::Problems => "problems",
             };
             Some((
-                Ok(Event::default().event(name).data("")),
+                Ok(Event::default().event(name).data(name)),
                 (receiver, shutdown),
             ))
         },

@@ -1,4 +1,4 @@
-//! A running `concord serve` and a raw HTTP/1.0 client for it: raw, so that
+//! A running `concord serve` and a raw HTTP/1.1 client for it: raw, so that
 //! requests reach the server exactly as written, `..` and all.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -76,32 +76,56 @@ impl Response {
 
 /// Sends `method target` exactly as given and reads the whole response.
 pub fn request(address: &str, method: &str, target: &str) -> Response {
+    request_with_body(address, method, target, "")
+}
+
+/// The same, with a JSON body.
+pub fn request_with_body(address: &str, method: &str, target: &str, body: &str) -> Response {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
+    let content = match body.len() {
+        0 => String::new(),
+        length => format!("Content-Type: application/json\r\nContent-Length: {length}\r\n"),
+    };
     write!(
         stream,
-        "{method} {target} HTTP/1.0\r\nHost: {address}\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{content}\r\n{body}"
     )
     .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the response");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete head");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        let read = reader.read_line(&mut line).expect("read the response head");
+        if read == 0 || line == "\r\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
     let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .expect("a status");
-    Response {
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let mut response = Response {
         status,
         head,
-        body: raw[split + 4..].to_vec(),
-    }
+        body: Vec::new(),
+    };
+    // Some servers keep the connection open after the body, whatever the
+    // request said: read exactly the announced length when there is one.
+    let length = response
+        .header("content-length")
+        .and_then(|l| l.parse::<u64>().ok());
+    let body = match (method, length) {
+        ("HEAD", _) => Ok(0),
+        (_, Some(length)) => reader.take(length).read_to_end(&mut response.body),
+        (_, None) => reader.read_to_end(&mut response.body),
+    };
+    body.expect("read the response body");
+    response
 }
 
 pub fn get(address: &str, path: &str) -> Response {
@@ -125,17 +149,23 @@ impl Events {
         }
     }
 
-    /// Waits up to `timeout` for an event named `name`.
+    /// Waits up to `timeout` for an event named `name` that a browser would
+    /// dispatch: one with a non-empty `data` line.
     pub fn wait_for(&mut self, name: &str, timeout: Duration) -> bool {
         let deadline = Instant::now() + timeout;
         let wanted = format!("event: {name}");
+        let mut named = false;
         let mut line = String::new();
         while Instant::now() < deadline {
             line.clear();
             match self.reader.read_line(&mut line) {
                 Ok(0) => return false,
-                Ok(_) if line.trim_end() == wanted => return true,
-                _ => {}
+                Ok(_) if line.trim_end() == wanted => named = true,
+                Ok(_) if named && line.starts_with("data:") => {
+                    return !line["data:".len()..].trim().is_empty();
+                }
+                Ok(_) => named = named && !line.trim().is_empty(),
+                Err(_) => {}
             }
         }
         false

@@ -1,0 +1,174 @@
+//! A real browser on the preview: headless Chromium, driven through
+//! chromedriver's WebDriver API on loopback, sees an edit without the test
+//! reloading the page, and sees the error overlay after a broken edit.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::http::{get, request, request_with_body, Server};
+use common::*;
+use serde_json::{json, Value};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// The slug keeps the URL when the title changes.
+const GOOD: &str = "title = \"Agreement signed\"\nslug = \"agreement\"\ndate = 2020-06-09\ncities = [\"wuxi\", \"xuzhou\"]";
+
+struct Driver {
+    child: Child,
+    address: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    /// Starts chromedriver and a headless Chromium session, or `None` when
+    /// they are not installed (outside CI only: `.ci/run` installs them).
+    fn start() -> Option<Driver> {
+        let chromedriver = std::env::var_os("CHROMEDRIVER")
+            .map_or_else(|| PathBuf::from("/usr/bin/chromedriver"), PathBuf::from);
+        if !chromedriver.exists() || !std::path::Path::new(CHROMIUM).exists() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI must have chromium and chromium-driver installed by .ci/run"
+            );
+            eprintln!(
+                "skipping: chromium or chromedriver is not installed (.ci/run installs them)"
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let address = format!("127.0.0.1:{port}");
+        wait_until("chromedriver is ready", || is_ready(&address));
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ];
+        let mut args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": CHROMIUM, "args": args}
+        }}});
+        let response = request_with_body(&address, "POST", "/session", &capabilities.to_string());
+        let reply: Value = serde_json::from_slice(&response.body).expect("a JSON reply");
+        let session = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"))
+            .to_string();
+        Some(Driver {
+            child,
+            address,
+            session,
+            _profile: profile,
+        })
+    }
+
+    fn command(&self, method: &str, path: &str, body: Value) -> Value {
+        let target = format!("/session/{}{path}", self.session);
+        let response = request_with_body(&self.address, method, &target, &body.to_string());
+        let reply: Value = serde_json::from_slice(&response.body).expect("a JSON reply");
+        reply["value"].clone()
+    }
+
+    fn open(&self, url: &str) {
+        self.command("POST", "/url", json!({"url": url}));
+    }
+
+    /// Runs `script` in the page and returns its result.
+    fn eval(&self, script: &str) -> Value {
+        self.command(
+            "POST",
+            "/execute/sync",
+            json!({"script": script, "args": []}),
+        )
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let target = format!("/session/{}", self.session);
+        let _ = request(&self.address, "DELETE", &target);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether chromedriver answers its status request with `ready`.
+fn is_ready(address: &str) -> bool {
+    std::net::TcpStream::connect(address).is_ok()
+        && get(address, "/status").text().contains("\"ready\":true")
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_browser_shows_edits_and_errors_without_being_reloaded() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = Site::new("https://example.org/", 10);
+    site.article("news/good.md", GOOD, "Seven parks.\n");
+    let server = Server::start(site.root(), &[]);
+    driver.open(&format!("{}news/agreement/", server.url));
+    let heading = "return document.querySelector('h1') && document.querySelector('h1').textContent";
+    assert_eq!(driver.eval(heading), json!("Agreement signed"));
+    driver.eval("window.__concordTestMarker = 1; return null");
+
+    site.article(
+        "news/good.md",
+        &GOOD.replace("\"Agreement signed\"", "\"Agreement signed anew\""),
+        "Seven parks.\n",
+    );
+    wait_until("the new title shows", || {
+        driver.eval(heading) == json!("Agreement signed anew")
+    });
+    assert_eq!(
+        driver.eval("return window.__concordTestMarker === undefined"),
+        json!(true),
+        "the page reloaded itself"
+    );
+
+    site.article(
+        "news/good.md",
+        &GOOD.replace("\"xuzhou\"", "\"xuzou\""),
+        "Seven parks.\n",
+    );
+    let overlay = "const o = document.getElementById('concord-error-overlay'); return o ? o.textContent : null";
+    wait_until("the overlay shows the error", || {
+        driver.eval(overlay).as_str().is_some_and(|text| {
+            text.contains("`xuzou` is not a declared city")
+                && text.contains("content/news/good.md:5:19")
+        })
+    });
+
+    site.article("news/good.md", GOOD, "Seven parks.\n");
+    wait_until("the fix removes the overlay", || {
+        driver.eval(overlay).is_null() && driver.eval(heading) == json!("Agreement signed")
+    });
+}
