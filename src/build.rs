@@ -165,7 +165,7 @@ pub struct BuildOptions {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     pub counts: render::PageCounts,
-    pub static_files: usize,
+    pub written: output::WriteReport,
     pub output: PathBuf,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
@@ -177,10 +177,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let root = &options.site.root;
     let output = OutputDir::new(root, &options.output)?;
     let checked = check(&options.site)?.map_err(|failure| Error::Site(failure.problems))?;
-    let static_files = output.write(&root.join(STATIC_DIR), &checked.rendered.files)?;
+    let written = output.write(&root.join(STATIC_DIR), &checked.rendered.files)?;
     Ok(BuildReport {
         counts: checked.rendered.counts,
-        static_files,
+        written,
         output: output.path().to_path_buf(),
         elapsed: started.elapsed(),
         warnings: checked.warnings,

@@ -244,18 +244,22 @@ fn check(options: SiteOptions, strict: bool) -> ExitCode {
 
 fn summary(report: &BuildReport) -> String {
     let counts = report.counts;
+    let written = report.written;
+    let files = counts.articles + counts.lists + counts.feeds + counts.other + written.static_files;
+    let removed = match written.removed {
+        0 => String::new(),
+        n => format!(", {} removed", count(n, "old file")),
+    };
     format!(
-        "Built {} in {} ms: {}, {}, {}, {} and {} into {}",
-        count(
-            counts.articles + counts.lists + counts.feeds + counts.other,
-            "file"
-        ),
+        "Built {} in {} ms ({}, {}, {}, {}, {}): {} changed{removed} in {}",
+        count(files, "file"),
         report.elapsed.as_millis(),
         count(counts.articles, "article page"),
         count(counts.lists, "list page"),
         count(counts.feeds, "feed"),
         count(counts.other, "other file"),
-        count(report.static_files, "static file"),
+        count(written.static_files, "static file"),
+        count(written.written, "file"),
         report.output.display()
     )
 }

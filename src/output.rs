@@ -2,6 +2,7 @@
 //! output folder, which is swapped in only once complete. A failed build
 //! leaves the previous output exactly as it was.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -82,18 +83,52 @@ impl OutputDir {
     }
 
     /// Writes the embedded theme assets, the site's `static/` files and the
-    /// rendered pages, then swaps them in. Returns how many theme and static files it wrote.
-    pub fn write(&self, static_dir: &Path, files: &[RenderedFile]) -> Result<usize, OutputError> {
+    /// rendered pages. A new output folder is written beside its place and
+    /// moved in whole. An existing one is updated: files whose bytes did not
+    /// change are left alone (timestamps and all, for rsync-style publishing),
+    /// changed files are all written to a staging folder first and moved into
+    /// place only once every one of them is written, and files the site no
+    /// longer has are removed.
+    pub fn write(
+        &self,
+        static_dir: &Path,
+        files: &[RenderedFile],
+    ) -> Result<WriteReport, OutputError> {
+        let planned = plan(static_dir, files)?;
+        let static_files = planned
+            .values()
+            .filter(|s| !matches!(s, Bytes::Page(_)))
+            .count();
         let staging = self.sibling("staging");
         remove_if_present(&staging)?;
-        let written = write_all(&staging, static_dir, files).and_then(|copied| {
-            self.swap_in(&staging)?;
-            Ok(copied)
-        });
-        if written.is_err() {
+        let fresh = !self.path.exists() || is_empty(&self.path)?;
+        let changed: Vec<(&str, &Bytes)> = if fresh {
+            planned
+                .iter()
+                .map(|(path, bytes)| (path.as_str(), bytes))
+                .collect()
+        } else {
+            unchanged_filter(&self.path, &planned)?
+        };
+        let staged = stage(&staging, &changed);
+        if let Err(error) = staged {
             let _ = fs::remove_dir_all(&staging);
+            return Err(error);
         }
-        written
+        let removed = if fresh {
+            self.move_in_whole(&staging)?;
+            0
+        } else {
+            let moved = move_into_place(&staging, &self.path, &changed);
+            let _ = fs::remove_dir_all(&staging);
+            moved?;
+            remove_stale(&self.path, &planned)?
+        };
+        Ok(WriteReport {
+            written: changed.len(),
+            removed,
+            static_files,
+        })
     }
 
     fn sibling(&self, purpose: &str) -> PathBuf {
@@ -105,27 +140,155 @@ impl OutputDir {
             .with_file_name(format!(".{name}.concord-{purpose}-{}", std::process::id()))
     }
 
-    fn swap_in(&self, staging: &Path) -> Result<(), OutputError> {
-        let previous = self.sibling("previous");
-        let had_previous = self.path.exists();
-        if had_previous {
-            remove_if_present(&previous)?;
-            fs::rename(&self.path, &previous)
-                .map_err(io_error("move aside the previous output", &self.path))?;
+    fn move_in_whole(&self, staging: &Path) -> Result<(), OutputError> {
+        if self.path.exists() {
+            fs::remove_dir(&self.path).map_err(io_error("replace the empty folder", &self.path))?;
         }
-        if let Err(error) = fs::rename(staging, &self.path) {
-            if had_previous {
-                let _ = fs::rename(&previous, &self.path);
-            }
-            return Err(io_error("move the new site into place at", &self.path)(
-                error,
-            ));
-        }
-        if had_previous {
-            remove_if_present(&previous)?;
-        }
-        Ok(())
+        fs::rename(staging, &self.path).map_err(|error| {
+            let _ = fs::remove_dir_all(staging);
+            io_error("move the new site into place at", &self.path)(error)
+        })
     }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written because they are new or their bytes changed.
+    pub written: usize,
+    /// Files removed because the site no longer has them.
+    pub removed: usize,
+    /// Theme assets and files from `static/` in the site.
+    pub static_files: usize,
+}
+
+/// Where the bytes of one output file come from.
+enum Bytes<'a> {
+    Page(&'a str),
+    Asset(&'static [u8]),
+    /// A file of `static/`, copied as it is.
+    Copy(PathBuf),
+}
+
+impl Bytes<'_> {
+    fn read(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
+        Ok(match self {
+            Bytes::Page(text) => text.as_bytes().into(),
+            Bytes::Asset(bytes) => (*bytes).into(),
+            Bytes::Copy(path) => fs::read(path)?.into(),
+        })
+    }
+}
+
+/// Every output file by path: theme assets, then `static/`, then pages,
+/// each replacing a file of the same path before it.
+fn plan<'a>(
+    static_dir: &Path,
+    files: &'a [RenderedFile],
+) -> Result<BTreeMap<String, Bytes<'a>>, OutputError> {
+    let mut planned: BTreeMap<String, Bytes> = BTreeMap::new();
+    for (name, bytes) in EMBEDDED_ASSETS {
+        planned.insert(name.to_string(), Bytes::Asset(bytes));
+    }
+    for relative in static_files(static_dir)? {
+        let source = static_dir.join(&relative);
+        planned.insert(relative, Bytes::Copy(source));
+    }
+    for file in files {
+        planned.insert(file.path.clone(), Bytes::Page(&file.contents));
+    }
+    Ok(planned)
+}
+
+fn is_empty(dir: &Path) -> Result<bool, OutputError> {
+    let mut entries = fs::read_dir(dir).map_err(io_error("read the folder", dir))?;
+    Ok(entries.next().is_none())
+}
+
+/// The planned files whose bytes differ from what `output` holds.
+fn unchanged_filter<'p, 'a>(
+    output: &Path,
+    planned: &'p BTreeMap<String, Bytes<'a>>,
+) -> Result<Vec<(&'p str, &'p Bytes<'a>)>, OutputError> {
+    let results: Vec<Result<Option<(&str, &Bytes)>, OutputError>> = planned
+        .par_iter()
+        .map(|(path, bytes)| {
+            let wanted = bytes.read().map_err(io_error("read", Path::new(path)))?;
+            let target = output.join(path);
+            let same = fs::metadata(&target)
+                .is_ok_and(|m| m.is_file() && m.len() == wanted.len() as u64)
+                && fs::read(&target).is_ok_and(|existing| existing == *wanted);
+            Ok((!same).then_some((path.as_str(), bytes)))
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for result in results {
+        changed.extend(result?);
+    }
+    Ok(changed)
+}
+
+/// Writes `files` under `staging`, creating every folder once first.
+fn stage(staging: &Path, files: &[(&str, &Bytes)]) -> Result<(), OutputError> {
+    fs::create_dir_all(staging).map_err(io_error("create the folder", staging))?;
+    let folders: BTreeSet<&Path> = files
+        .iter()
+        .filter_map(|(path, _)| Path::new(path).parent())
+        .collect();
+    for folder in folders {
+        let folder = staging.join(folder);
+        fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
+    }
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let target = staging.join(path);
+        let contents = bytes.read().map_err(io_error("read", Path::new(path)))?;
+        fs::write(&target, contents).map_err(io_error("write", &target))
+    })
+}
+
+fn move_into_place(
+    staging: &Path,
+    output: &Path,
+    files: &[(&str, &Bytes)],
+) -> Result<(), OutputError> {
+    let folders: BTreeSet<&Path> = files
+        .iter()
+        .filter_map(|(path, _)| Path::new(path).parent())
+        .collect();
+    for folder in folders {
+        let folder = output.join(folder);
+        fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
+    }
+    for (path, _) in files {
+        let target = output.join(path);
+        fs::rename(staging.join(path), &target).map_err(io_error("move into place", &target))?;
+    }
+    Ok(())
+}
+
+/// Removes files the site no longer has, and the folders that leaves empty.
+fn remove_stale(output: &Path, planned: &BTreeMap<String, Bytes>) -> Result<usize, OutputError> {
+    let mut removed = 0;
+    let mut folders = Vec::new();
+    for entry in WalkDir::new(output).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|error| OutputError::Io {
+            action: "read",
+            path: error.path().unwrap_or(output).to_path_buf(),
+            source: error.into(),
+        })?;
+        let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            folders.push(entry.path().to_path_buf());
+        } else if !planned.contains_key(&relative) {
+            fs::remove_file(entry.path()).map_err(io_error("remove", entry.path()))?;
+            removed += 1;
+        }
+    }
+    for folder in folders {
+        let _ = fs::remove_dir(folder);
+    }
+    Ok(removed)
 }
 
 /// `output` made absolute against the current folder, with `..` and links resolved
@@ -166,47 +329,6 @@ fn remove_if_present(path: &Path) -> Result<(), OutputError> {
         }
         _ => Ok(()),
     }
-}
-
-fn write_all(
-    staging: &Path,
-    static_dir: &Path,
-    files: &[RenderedFile],
-) -> Result<usize, OutputError> {
-    fs::create_dir_all(staging).map_err(io_error("create the folder", staging))?;
-    let mut theme_assets = 0;
-    for (name, bytes) in EMBEDDED_ASSETS {
-        if !static_dir.join(name).is_file() {
-            write_file(&staging.join(name), bytes)?;
-            theme_assets += 1;
-        }
-    }
-    let copied = theme_assets + copy_static(static_dir, staging)?;
-    files
-        .par_iter()
-        .try_for_each(|file| write_file(&staging.join(&file.path), file.contents.as_bytes()))?;
-    Ok(copied)
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
-    }
-    fs::write(path, bytes).map_err(io_error("write", path))
-}
-
-/// Copies `static_dir` into `staging`, keeping its layout. A missing folder copies nothing.
-fn copy_static(static_dir: &Path, staging: &Path) -> Result<usize, OutputError> {
-    let files = static_files(static_dir)?;
-    for relative in &files {
-        let target = staging.join(relative);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(io_error("create the folder", parent))?;
-        }
-        let source = static_dir.join(relative);
-        fs::copy(&source, &target).map_err(io_error("copy", &source))?;
-    }
-    Ok(files.len())
 }
 
 /// The files under `static_dir`, relative to it with `/` separators; none if it does not exist.

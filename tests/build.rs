@@ -524,3 +524,53 @@ fn this_repository_builds_as_an_example_site() {
         .join("site/cities/hainan-prefecture/index.html")
         .is_file());
 }
+
+#[test]
+fn a_rebuild_leaves_unchanged_files_alone_and_removes_what_is_gone() {
+    let site = small_site(BASE);
+    site.write(
+        "static/img/old.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.build_ok(&[]);
+    let modified = |path: &str| {
+        std::fs::metadata(site.output().join(path))
+            .unwrap()
+            .modified()
+            .unwrap()
+    };
+    let article_before = modified("news/early-talks/index.html");
+    let home_before = modified("index.html");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let output = site.build_ok(&[]);
+    assert!(
+        stdout(&output).contains(": 0 files changed in"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(modified("news/early-talks/index.html"), article_before);
+
+    std::fs::remove_file(site.root().join("content/2023/e.md")).unwrap();
+    std::fs::remove_file(site.root().join("static/img/old.svg")).unwrap();
+    let output = site.build_ok(&[]);
+    assert!(stdout(&output).contains("removed"), "{}", stdout(&output));
+    assert!(!site.output().join("news/doctors-sent-west").exists());
+    assert!(
+        !site.output().join("img").exists(),
+        "emptied folders go too"
+    );
+    assert_ne!(
+        modified("index.html"),
+        home_before,
+        "the home page lost an article"
+    );
+    assert_eq!(modified("news/early-talks/index.html"), article_before);
+    let fresh = tempfile::tempdir().unwrap();
+    site.build_ok(&["--output", fresh.path().join("site").to_str().unwrap()]);
+    assert_eq!(
+        snapshot(&fresh.path().join("site")),
+        site.snapshot(),
+        "an updated output equals a fresh one"
+    );
+}
