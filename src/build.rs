@@ -1,7 +1,9 @@
 //! The pipeline: load (config, theme, content) → model → render → write.
-//! `check` runs everything but the writing; `build` writes too.
+//! `prepare` stops before rendering, `check` renders and keeps nothing,
+//! `build` writes every page as soon as it is rendered.
 
 use std::collections::HashSet;
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -12,7 +14,7 @@ use crate::lint;
 use crate::model::Site;
 use crate::output::{self, OutputDir, OutputError, STATIC_DIR};
 use crate::render::plan::Page;
-use crate::render::{self, RenderedSite, Theme};
+use crate::render::{self, PageCounts, RenderedFile, StreamError, Theme};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -33,25 +35,41 @@ pub struct SiteOptions {
     pub include_drafts: bool,
 }
 
-/// A site read, checked and rendered in memory.
-pub struct Checked {
+/// A site read and checked, with its page plan: everything but rendering.
+pub struct Prepared {
     pub config: Config,
     pub site: Site,
-    pub rendered: RenderedSite,
-    /// Warnings only: a site with errors is never `Checked`.
+    pub theme: Theme,
+    pub pages: Vec<Page>,
+    /// Warnings only: a site with errors is never `Prepared`.
     pub warnings: Diagnostics,
     /// Content files, config.toml and the site's own templates.
     pub files: usize,
 }
 
-/// The result of a check: what was found, and how many files were read.
+impl Prepared {
+    /// Renders every page into memory.
+    pub fn render_all(&self) -> Result<Vec<RenderedFile>, Diagnostics> {
+        render::render(&self.site, &self.config, &self.theme, &self.pages).map(|r| r.files)
+    }
+
+    /// Renders every page, handing each to `sink` as soon as it is ready.
+    pub fn render_each<E: Send>(
+        &self,
+        sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
+    ) -> Result<PageCounts, StreamError<E>> {
+        render::render_each(&self.site, &self.config, &self.theme, &self.pages, sink)
+    }
+}
+
+/// What a check found, and how many files it read.
 pub struct CheckFailure {
     pub problems: Diagnostics,
     pub files: usize,
 }
 
-/// Runs the whole pipeline but the writing, and gathers every problem.
-pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Error> {
+/// Reads and checks everything, and gathers every problem; renders nothing.
+pub fn prepare(options: &SiteOptions) -> Result<Result<Prepared, CheckFailure>, Error> {
     let root = &options.root;
     if !root.join(CONFIG_FILE).is_file() {
         return Err(Error::NotASite { root: root.clone() });
@@ -75,12 +93,6 @@ pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Err
     };
     let content = content::load(root, &load, &mut problems);
     let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
-    let failed = |problems: Diagnostics| {
-        Ok(Err(CheckFailure {
-            problems: problems.sorted(),
-            files,
-        }))
-    };
     // The model is built from the articles that loaded, even when others
     // failed, so that site-wide problems are reported in the same run.
     let (site, duplicates) = Site::new(cities, content.articles);
@@ -92,23 +104,37 @@ pub fn check(options: &SiteOptions) -> Result<Result<Checked, CheckFailure>, Err
         &pages,
         &root.join(STATIC_DIR),
     ));
-    let (Some(theme), 0) = (theme, problems.error_count()) else {
-        return failed(problems);
+    match (theme, problems.error_count()) {
+        (Some(theme), 0) => Ok(Ok(Prepared {
+            config,
+            site,
+            theme,
+            pages,
+            warnings: problems.sorted(),
+            files,
+        })),
+        _ => Ok(Err(CheckFailure {
+            problems: problems.sorted(),
+            files,
+        })),
+    }
+}
+
+/// Runs the whole pipeline but the writing, rendering every page and
+/// keeping none, and gathers every problem.
+pub fn check(options: &SiteOptions) -> Result<CheckFailure, Error> {
+    let prepared = match prepare(options)? {
+        Ok(prepared) => prepared,
+        Err(failure) => return Ok(failure),
     };
-    let rendered = match render::render(&site, &config, &theme, &pages) {
-        Ok(rendered) => rendered,
-        Err(found) => {
-            problems.extend(found);
-            return failed(problems);
-        }
-    };
-    Ok(Ok(Checked {
-        config,
-        site,
-        rendered,
-        warnings: problems.sorted(),
-        files,
-    }))
+    let mut problems = prepared.warnings.clone();
+    if let Err(StreamError::Pages(found)) = prepared.render_each::<Infallible>(&|_| Ok(())) {
+        problems.extend(found);
+    }
+    Ok(CheckFailure {
+        problems: problems.sorted(),
+        files: prepared.files,
+    })
 }
 
 pub(crate) fn load_config(
@@ -164,25 +190,32 @@ pub struct BuildOptions {
 
 #[derive(Debug, Clone)]
 pub struct BuildReport {
-    pub counts: render::PageCounts,
+    pub counts: PageCounts,
     pub written: output::WriteReport,
     pub output: PathBuf,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
 }
 
-/// Builds the site and replaces the output folder with it, or changes nothing.
+/// Builds the site and updates the output folder with it, or changes nothing.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let root = &options.site.root;
     let output = OutputDir::new(root, &options.output)?;
-    let checked = check(&options.site)?.map_err(|failure| Error::Site(failure.problems))?;
-    let written = output.write(&root.join(STATIC_DIR), &checked.rendered.files)?;
+    let prepared = prepare(&options.site)?.map_err(|failure| Error::Site(failure.problems))?;
+    let staging = output.begin(&root.join(STATIC_DIR))?;
+    let counts = prepared
+        .render_each(&|file| staging.put(&file.path, file.contents.as_bytes()))
+        .map_err(|error| match error {
+            StreamError::Pages(problems) => Error::Site(problems),
+            StreamError::Sink(error) => Error::Output(error),
+        })?;
+    let written = staging.commit()?;
     Ok(BuildReport {
-        counts: checked.rendered.counts,
+        counts,
         written,
         output: output.path().to_path_buf(),
         elapsed: started.elapsed(),
-        warnings: checked.warnings,
+        warnings: prepared.warnings,
     })
 }

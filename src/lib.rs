@@ -21,5 +21,5 @@ pub mod scaffold;
 pub mod serve;
 
 pub use build::{
-    build, check, BuildOptions, BuildReport, CheckFailure, Checked, Error, SiteOptions,
+    build, check, prepare, BuildOptions, BuildReport, CheckFailure, Error, Prepared, SiteOptions,
 };

@@ -219,8 +219,7 @@ fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
 
 fn check(options: SiteOptions, strict: bool) -> ExitCode {
     let (problems, files) = match concord::check(&options) {
-        Ok(Ok(checked)) => (checked.warnings, checked.files),
-        Ok(Err(CheckFailure { problems, files })) => (problems, files),
+        Ok(CheckFailure { problems, files }) => (problems, files),
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("{NOT_A_SITE_HELP}");

@@ -2,17 +2,16 @@
 //! output folder, which is swapped in only once complete. A failed build
 //! leaves the previous output exactly as it was.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::content::CONTENT_DIR;
 use crate::render::theme::{EMBEDDED_ASSETS, TEMPLATES_DIR};
-use crate::render::RenderedFile;
 
 pub const STATIC_DIR: &str = "static";
 
@@ -82,53 +81,26 @@ impl OutputDir {
         &self.path
     }
 
-    /// Writes the embedded theme assets, the site's `static/` files and the
-    /// rendered pages. A new output folder is written beside its place and
-    /// moved in whole. An existing one is updated: files whose bytes did not
-    /// change are left alone (timestamps and all, for rsync-style publishing),
-    /// changed files are all written to a staging folder first and moved into
-    /// place only once every one of them is written, and files the site no
-    /// longer has are removed.
-    pub fn write(
-        &self,
-        static_dir: &Path,
-        files: &[RenderedFile],
-    ) -> Result<WriteReport, OutputError> {
-        let planned = plan(static_dir, files)?;
-        let static_files = planned
-            .values()
-            .filter(|s| !matches!(s, Bytes::Page(_)))
-            .count();
-        let staging = self.sibling("staging");
-        remove_if_present(&staging)?;
+    /// Starts writing a build: the embedded theme assets and the site's
+    /// `static/` files go in at once, pages through [`Staging::put`] as they
+    /// are rendered, and nothing reaches the output folder before
+    /// [`Staging::commit`].
+    pub fn begin(&self, static_dir: &Path) -> Result<Staging<'_>, OutputError> {
+        let dir = self.sibling("staging");
+        remove_if_present(&dir)?;
+        fs::create_dir_all(&dir).map_err(io_error("create the folder", &dir))?;
         let fresh = !self.path.exists() || is_empty(&self.path)?;
-        let changed: Vec<(&str, &Bytes)> = if fresh {
-            planned
-                .iter()
-                .map(|(path, bytes)| (path.as_str(), bytes))
-                .collect()
-        } else {
-            unchanged_filter(&self.path, &planned)?
+        let staging = Staging {
+            output: self,
+            dir,
+            fresh,
+            folders: Mutex::default(),
+            planned: Mutex::default(),
+            changed: Mutex::default(),
+            static_files: 0,
+            committed: false,
         };
-        let staged = stage(&staging, &changed);
-        if let Err(error) = staged {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(error);
-        }
-        let removed = if fresh {
-            self.move_in_whole(&staging)?;
-            0
-        } else {
-            let moved = move_into_place(&staging, &self.path, &changed);
-            let _ = fs::remove_dir_all(&staging);
-            moved?;
-            remove_stale(&self.path, &planned)?
-        };
-        Ok(WriteReport {
-            written: changed.len(),
-            removed,
-            static_files,
-        })
+        staging.put_assets(static_dir)
     }
 
     fn sibling(&self, purpose: &str) -> PathBuf {
@@ -139,16 +111,111 @@ impl OutputDir {
         self.path
             .with_file_name(format!(".{name}.concord-{purpose}-{}", std::process::id()))
     }
+}
 
-    fn move_in_whole(&self, staging: &Path) -> Result<(), OutputError> {
-        if self.path.exists() {
-            fs::remove_dir(&self.path).map_err(io_error("replace the empty folder", &self.path))?;
+/// A build being written. A new output folder is written beside its place
+/// and moved in whole. An existing one is updated: files whose bytes did not
+/// change are left alone (timestamps and all, for rsync-style publishing),
+/// changed files wait in the staging folder until `commit` moves them into
+/// place, and files the site no longer has are removed then. Dropped
+/// without `commit`, it leaves the output folder exactly as it was.
+pub struct Staging<'o> {
+    output: &'o OutputDir,
+    dir: PathBuf,
+    fresh: bool,
+    /// Folders already made in the staging folder.
+    folders: Mutex<HashSet<PathBuf>>,
+    /// Every file of the new site.
+    planned: Mutex<HashSet<String>>,
+    /// The files that are new or differ from the output folder's.
+    changed: Mutex<BTreeSet<String>>,
+    static_files: usize,
+    committed: bool,
+}
+
+impl Staging<'_> {
+    fn put_assets(mut self, static_dir: &Path) -> Result<Self, OutputError> {
+        let own = static_files(static_dir)?;
+        for (name, bytes) in EMBEDDED_ASSETS {
+            if !own.iter().any(|path| path == name) {
+                self.put(name, bytes)?;
+                self.static_files += 1;
+            }
         }
-        fs::rename(staging, &self.path).map_err(|error| {
-            let _ = fs::remove_dir_all(staging);
-            io_error("move the new site into place at", &self.path)(error)
+        for relative in &own {
+            let source = static_dir.join(relative);
+            let bytes = fs::read(&source).map_err(io_error("read", &source))?;
+            self.put(relative, &bytes)?;
+            self.static_files += 1;
+        }
+        Ok(self)
+    }
+
+    /// Takes one file of the site, by its path in the output folder.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let first = lock(&self.planned).insert(path.to_string());
+        let target = self.output.path.join(path);
+        if first && !self.fresh && same_bytes(&target, bytes) {
+            return Ok(());
+        }
+        let staged = self.dir.join(path);
+        if let Some(folder) = staged.parent() {
+            if !lock(&self.folders).contains(folder) {
+                fs::create_dir_all(folder).map_err(io_error("create the folder", folder))?;
+                lock(&self.folders).insert(folder.to_path_buf());
+            }
+        }
+        fs::write(&staged, bytes).map_err(io_error("write", &staged))?;
+        lock(&self.changed).insert(path.to_string());
+        Ok(())
+    }
+
+    /// Moves the new site into place.
+    pub fn commit(mut self) -> Result<WriteReport, OutputError> {
+        self.committed = true;
+        let changed = std::mem::take(&mut *lock(&self.changed));
+        let planned = std::mem::take(&mut *lock(&self.planned));
+        let report = |removed| WriteReport {
+            written: changed.len(),
+            removed,
+            static_files: self.static_files,
+        };
+        if self.fresh {
+            self.move_in_whole()?;
+            return Ok(report(0));
+        }
+        let moved = move_into_place(&self.dir, &self.output.path, &changed);
+        let _ = fs::remove_dir_all(&self.dir);
+        moved?;
+        Ok(report(remove_stale(&self.output.path, &planned)?))
+    }
+
+    fn move_in_whole(&self) -> Result<(), OutputError> {
+        let path = &self.output.path;
+        if path.exists() {
+            fs::remove_dir(path).map_err(io_error("replace the empty folder", path))?;
+        }
+        fs::rename(&self.dir, path).map_err(|error| {
+            let _ = fs::remove_dir_all(&self.dir);
+            io_error("move the new site into place at", path)(error)
         })
     }
+}
+
+impl Drop for Staging<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A lock that a panic elsewhere cannot make unusable: the sets it guards
+/// stay valid whatever happened to the thread that held it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What a write did.
@@ -162,42 +229,9 @@ pub struct WriteReport {
     pub static_files: usize,
 }
 
-/// Where the bytes of one output file come from.
-enum Bytes<'a> {
-    Page(&'a str),
-    Asset(&'static [u8]),
-    /// A file of `static/`, copied as it is.
-    Copy(PathBuf),
-}
-
-impl Bytes<'_> {
-    fn read(&self) -> io::Result<std::borrow::Cow<'_, [u8]>> {
-        Ok(match self {
-            Bytes::Page(text) => text.as_bytes().into(),
-            Bytes::Asset(bytes) => (*bytes).into(),
-            Bytes::Copy(path) => fs::read(path)?.into(),
-        })
-    }
-}
-
-/// Every output file by path: theme assets, then `static/`, then pages,
-/// each replacing a file of the same path before it.
-fn plan<'a>(
-    static_dir: &Path,
-    files: &'a [RenderedFile],
-) -> Result<BTreeMap<String, Bytes<'a>>, OutputError> {
-    let mut planned: BTreeMap<String, Bytes> = BTreeMap::new();
-    for (name, bytes) in EMBEDDED_ASSETS {
-        planned.insert(name.to_string(), Bytes::Asset(bytes));
-    }
-    for relative in static_files(static_dir)? {
-        let source = static_dir.join(&relative);
-        planned.insert(relative, Bytes::Copy(source));
-    }
-    for file in files {
-        planned.insert(file.path.clone(), Bytes::Page(&file.contents));
-    }
-    Ok(planned)
+fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
+    fs::metadata(target).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(target).is_ok_and(|existing| existing == bytes)
 }
 
 fn is_empty(dir: &Path) -> Result<bool, OutputError> {
@@ -205,61 +239,20 @@ fn is_empty(dir: &Path) -> Result<bool, OutputError> {
     Ok(entries.next().is_none())
 }
 
-/// The planned files whose bytes differ from what `output` holds.
-fn unchanged_filter<'p, 'a>(
-    output: &Path,
-    planned: &'p BTreeMap<String, Bytes<'a>>,
-) -> Result<Vec<(&'p str, &'p Bytes<'a>)>, OutputError> {
-    let results: Vec<Result<Option<(&str, &Bytes)>, OutputError>> = planned
-        .par_iter()
-        .map(|(path, bytes)| {
-            let wanted = bytes.read().map_err(io_error("read", Path::new(path)))?;
-            let target = output.join(path);
-            let same = fs::metadata(&target)
-                .is_ok_and(|m| m.is_file() && m.len() == wanted.len() as u64)
-                && fs::read(&target).is_ok_and(|existing| existing == *wanted);
-            Ok((!same).then_some((path.as_str(), bytes)))
-        })
-        .collect();
-    let mut changed = Vec::new();
-    for result in results {
-        changed.extend(result?);
-    }
-    Ok(changed)
-}
-
-/// Writes `files` under `staging`, creating every folder once first.
-fn stage(staging: &Path, files: &[(&str, &Bytes)]) -> Result<(), OutputError> {
-    fs::create_dir_all(staging).map_err(io_error("create the folder", staging))?;
-    let folders: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|(path, _)| Path::new(path).parent())
-        .collect();
-    for folder in folders {
-        let folder = staging.join(folder);
-        fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
-    }
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let target = staging.join(path);
-        let contents = bytes.read().map_err(io_error("read", Path::new(path)))?;
-        fs::write(&target, contents).map_err(io_error("write", &target))
-    })
-}
-
 fn move_into_place(
     staging: &Path,
     output: &Path,
-    files: &[(&str, &Bytes)],
+    files: &BTreeSet<String>,
 ) -> Result<(), OutputError> {
     let folders: BTreeSet<&Path> = files
         .iter()
-        .filter_map(|(path, _)| Path::new(path).parent())
+        .filter_map(|path| Path::new(path).parent())
         .collect();
     for folder in folders {
         let folder = output.join(folder);
         fs::create_dir_all(&folder).map_err(io_error("create the folder", &folder))?;
     }
-    for (path, _) in files {
+    for path in files {
         let target = output.join(path);
         fs::rename(staging.join(path), &target).map_err(io_error("move into place", &target))?;
     }
@@ -267,7 +260,7 @@ fn move_into_place(
 }
 
 /// Removes files the site no longer has, and the folders that leaves empty.
-fn remove_stale(output: &Path, planned: &BTreeMap<String, Bytes>) -> Result<usize, OutputError> {
+fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, OutputError> {
     let mut removed = 0;
     let mut folders = Vec::new();
     for entry in WalkDir::new(output).min_depth(1).contents_first(true) {
@@ -280,7 +273,7 @@ fn remove_stale(output: &Path, planned: &BTreeMap<String, Bytes>) -> Result<usiz
         let relative = relative.to_string_lossy().replace('\\', "/");
         if entry.file_type().is_dir() {
             folders.push(entry.path().to_path_buf());
-        } else if !planned.contains_key(&relative) {
+        } else if !planned.contains(&relative) {
             fs::remove_file(entry.path()).map_err(io_error("remove", entry.path()))?;
             removed += 1;
         }

@@ -63,12 +63,13 @@ fn options(site: &Site) -> SiteOptions {
 }
 
 fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let checked = concord::check(&options(site)).unwrap();
-    let checked =
-        checked.unwrap_or_else(|failure| panic!("full build failed:\n{}", failure.problems));
-    checked
-        .rendered
-        .files
+    let prepared = concord::prepare(&options(site)).unwrap();
+    let prepared =
+        prepared.unwrap_or_else(|failure| panic!("full build failed:\n{}", failure.problems));
+    let files = prepared
+        .render_all()
+        .unwrap_or_else(|problems| panic!("full build failed:\n{problems}"));
+    files
         .into_iter()
         .map(|f| (f.path, f.contents.into_bytes()))
         .collect()

@@ -35,6 +35,14 @@ pub struct PageCounts {
 }
 
 impl PageCounts {
+    fn of(pages: &[Page]) -> PageCounts {
+        let mut counts = PageCounts::default();
+        for page in pages {
+            counts.count(page.kind);
+        }
+        counts
+    }
+
     fn count(&mut self, kind: PageKind) {
         match kind {
             PageKind::Article(_) => self.articles += 1,
@@ -50,7 +58,7 @@ pub struct RenderedSite {
     pub counts: PageCounts,
 }
 
-/// Renders the planned `pages` of `site`; reports every page that fails.
+/// Renders the planned `pages` of `site` into memory; reports every page that fails.
 pub fn render(
     site: &Site,
     config: &Config,
@@ -59,11 +67,72 @@ pub fn render(
 ) -> Result<RenderedSite, Diagnostics> {
     let all: Vec<usize> = (0..pages.len()).collect();
     let files = render_selected(site, config, theme, pages, &all)?;
-    let mut counts = PageCounts::default();
-    for page in pages {
-        counts.count(page.kind);
+    Ok(RenderedSite {
+        files,
+        counts: PageCounts::of(pages),
+    })
+}
+
+/// Why streaming pages stopped.
+#[derive(Debug)]
+pub enum StreamError<E> {
+    /// Pages that could not be rendered.
+    Pages(Diagnostics),
+    /// What the sink refused.
+    Sink(E),
+}
+
+/// Renders the planned `pages` in parallel and hands each to `sink` as soon
+/// as it is ready, so that a large site is never held in memory whole.
+pub fn render_each<E: Send>(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    pages: &[Page],
+    sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
+) -> Result<PageCounts, StreamError<E>> {
+    let renderer = Renderer {
+        site,
+        config,
+        theme,
+        site_view: views::SiteView::new(config, site),
+        pages,
+    };
+    let results: Vec<Result<(), StreamError<E>>> = pages
+        .par_iter()
+        .map(|page| {
+            let contents = renderer
+                .render(page)
+                .map_err(|p| StreamError::Pages(p.into()))?;
+            sink(RenderedFile {
+                path: page.output_file(),
+                contents,
+            })
+            .map_err(StreamError::Sink)
+        })
+        .collect();
+    let mut problems = Diagnostics::default();
+    for result in results {
+        match result {
+            Err(StreamError::Sink(error)) => return Err(StreamError::Sink(error)),
+            Err(StreamError::Pages(found)) => add_once(&mut problems, found),
+            Ok(()) => {}
+        }
     }
-    Ok(RenderedSite { files, counts })
+    if problems.is_empty() {
+        Ok(PageCounts::of(pages))
+    } else {
+        Err(StreamError::Pages(problems))
+    }
+}
+
+/// One broken template fails every page made with it: report it once.
+fn add_once(problems: &mut Diagnostics, found: Diagnostics) {
+    for problem in found {
+        if !problems.iter().any(|p| p == &problem) {
+            problems.push(problem);
+        }
+    }
 }
 
 /// Renders the pages at `selected` positions of the plan `pages`, in parallel.
@@ -96,8 +165,7 @@ pub fn render_selected(
     for result in results {
         match result {
             Ok(file) => files.push(file),
-            Err(problem) if !problems.iter().any(|p| p == &problem) => problems.push(problem),
-            Err(_) => {}
+            Err(problem) => add_once(&mut problems, problem.into()),
         }
     }
     problems.into_result(files)
