@@ -204,10 +204,7 @@ fn article_pages_carry_metadata_neighbours_and_related_news() {
     );
     let topics: Vec<String> = select(&page, ".topics a").iter().map(text).collect();
     assert_eq!(topics, ["Education", "industrial parks"]);
-    let related: Vec<String> = select(&page, ".related .card-title a")
-        .iter()
-        .map(text)
-        .collect();
+    let related: Vec<String> = select(&page, ".related li a").iter().map(text).collect();
     assert_eq!(
         related,
         [

@@ -51,7 +51,7 @@ pub struct SiteLink {
 /// file is read and parsed, and every problem goes into `problems`.
 pub fn load(root: &Path, options: &LoadOptions<'_>, problems: &mut Diagnostics) -> Content {
     match ContentSet::load(root, options) {
-        Ok(set) => set.content(options.include_drafts, problems),
+        Ok(set) => set.into_content(options.include_drafts, problems),
         Err(found) => {
             problems.extend(found);
             Content::default()
@@ -169,6 +169,24 @@ impl ContentSet {
                 state.finished = result;
             }
         }
+    }
+
+    /// The same as [`ContentSet::content`], without copying: for a build
+    /// that reads every file once.
+    pub fn into_content(self, include_drafts: bool, problems: &mut Diagnostics) -> Content {
+        let mut content = Content {
+            files: self.files.len(),
+            ..Content::default()
+        };
+        for state in self.files.into_values() {
+            let finished = state.finished;
+            problems.extend(finished.problems);
+            content.site_links.extend(finished.site_links);
+            content
+                .articles
+                .extend(finished.article.filter(|a| include_drafts || !a.draft));
+        }
+        content
     }
 
     /// The articles, drafts only when asked for; every problem goes into `problems`.
