@@ -9,6 +9,7 @@ pub mod slug;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use time::Date;
@@ -33,7 +34,7 @@ pub struct LoadOptions<'a> {
 /// What `content/` holds.
 #[derive(Debug, Default)]
 pub struct Content {
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     /// Links to site paths (`/archive/2020/06/`), checked once every page is known.
     pub site_links: Vec<SiteLink>,
     /// How many content files were read.
@@ -70,7 +71,7 @@ struct FileState {
 
 #[derive(Default)]
 struct Finished {
-    article: Option<Article>,
+    article: Option<Arc<Article>>,
     site_links: Vec<SiteLink>,
     problems: Diagnostics,
 }
@@ -171,8 +172,8 @@ impl ContentSet {
         }
     }
 
-    /// The same as [`ContentSet::content`], without copying: for a build
-    /// that reads every file once.
+    /// The same as [`ContentSet::content`], consuming the set, so that the
+    /// files' text is freed: for a build that reads every file once.
     pub fn into_content(self, include_drafts: bool, problems: &mut Diagnostics) -> Content {
         let mut content = Content {
             files: self.files.len(),
@@ -269,7 +270,7 @@ fn render_body(file: &str, state: &FileState, links: &ContentLinks<'_>) -> Finis
     }
     article.body_html = body.html;
     Finished {
-        article: (problems.error_count() == 0).then_some(article),
+        article: (problems.error_count() == 0).then(|| Arc::new(article)),
         site_links,
         problems,
     }

@@ -2,6 +2,7 @@
 //! index (by city, by month, by topic) built once from them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::{Article, CityId, CityRegistry, YearMonth};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -48,7 +49,7 @@ pub struct Partner {
 #[derive(Debug)]
 pub struct Site {
     cities: CityRegistry,
-    articles: Vec<Article>,
+    articles: Vec<Arc<Article>>,
     all: Vec<ArticleId>,
     by_city: Vec<Vec<ArticleId>>,
     partners: Vec<Vec<Partner>>,
@@ -61,9 +62,10 @@ pub struct Site {
 impl Site {
     /// Builds every index. When two articles would share a URL, the one from
     /// the file that sorts later is left out and reported as an error naming both.
-    pub fn new(cities: CityRegistry, articles: Vec<Article>) -> (Site, Diagnostics) {
+    /// Articles are shared, so that a preview can keep them between rebuilds.
+    pub fn new(cities: CityRegistry, articles: Vec<Arc<Article>>) -> (Site, Diagnostics) {
         let (mut articles, problems) = without_duplicate_slugs(articles);
-        articles.sort_by(Article::newest_first);
+        articles.sort_by(|a, b| Article::newest_first(a, b));
         let all: Vec<ArticleId> = (0..articles.len() as u32).map(ArticleId).collect();
         let mut by_city = vec![Vec::new(); cities.len()];
         for &id in &all {
@@ -87,7 +89,7 @@ impl Site {
         &self.cities
     }
 
-    pub fn articles(&self) -> &[Article] {
+    pub fn articles(&self) -> &[Arc<Article>] {
         &self.articles
     }
 
@@ -147,16 +149,15 @@ impl Site {
     }
 }
 
-fn without_duplicate_slugs(mut articles: Vec<Article>) -> (Vec<Article>, Diagnostics) {
+fn without_duplicate_slugs(mut articles: Vec<Arc<Article>>) -> (Vec<Arc<Article>>, Diagnostics) {
     articles.sort_by(|a, b| a.file.cmp(&b.file));
-    let mut first_file: HashMap<String, String> = HashMap::with_capacity(articles.len());
+    let mut first_file: HashMap<&str, &str> = HashMap::with_capacity(articles.len());
     let mut problems = Diagnostics::default();
-    articles.retain(|article| match first_file.get(&article.slug) {
-        None => {
-            first_file.insert(article.slug.clone(), article.file.clone());
-            true
-        }
-        Some(first) => {
+    let mut keep = Vec::with_capacity(articles.len());
+    for article in &articles {
+        let first = *first_file.entry(&article.slug).or_insert(&article.file);
+        keep.push(first == article.file);
+        if first != article.file {
             problems.push(
                 Diagnostic::error(format!(
                     "`{first}` and `{}` would both be published at /news/{}/",
@@ -165,13 +166,15 @@ fn without_duplicate_slugs(mut articles: Vec<Article>) -> (Vec<Article>, Diagnos
                 .in_file(format!("content/{}", article.file))
                 .help("give one of them a different title, or set `slug = \"...\"` in its front matter"),
             );
-            false
         }
-    });
+    }
+    drop(first_file);
+    let mut keep = keep.into_iter();
+    articles.retain(|_| keep.next().unwrap_or(true));
     (articles, problems)
 }
 
-fn partners(cities: &CityRegistry, articles: &[Article]) -> Vec<Vec<Partner>> {
+fn partners(cities: &CityRegistry, articles: &[Arc<Article>]) -> Vec<Vec<Partner>> {
     let mut counts = vec![BTreeMap::<CityId, usize>::new(); cities.len()];
     for article in articles {
         for city in &article.cities {
@@ -193,7 +196,7 @@ fn partners(cities: &CityRegistry, articles: &[Article]) -> Vec<Vec<Partner>> {
         .collect()
 }
 
-fn archive(articles: &[Article]) -> Vec<YearArchive> {
+fn archive(articles: &[Arc<Article>]) -> Vec<YearArchive> {
     let mut years: Vec<YearArchive> = Vec::new();
     for (index, article) in articles.iter().enumerate() {
         let id = ArticleId(index as u32);
@@ -222,7 +225,7 @@ fn archive(articles: &[Article]) -> Vec<YearArchive> {
     years
 }
 
-fn topics(articles: &[Article]) -> Vec<TopicIndex> {
+fn topics(articles: &[Arc<Article>]) -> Vec<TopicIndex> {
     let mut by_slug: BTreeMap<&str, TopicIndex> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         for topic in &article.topics {
@@ -261,9 +264,9 @@ mod tests {
         title: &str,
         ymd: (i32, u8, u8),
         cities: &[&str],
-    ) -> Article {
+    ) -> Arc<Article> {
         let date = Date::from_calendar_date(ymd.0, Month::try_from(ymd.1).unwrap(), ymd.2).unwrap();
-        Article {
+        Arc::new(Article {
             file: format!("{title}.md"),
             title: title.into(),
             slug: title.to_lowercase(),
@@ -279,7 +282,7 @@ mod tests {
             source: None,
             source_url: None,
             draft: false,
-        }
+        })
     }
 
     fn site() -> Site {

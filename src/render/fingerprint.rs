@@ -18,7 +18,7 @@ pub fn fingerprint(
     site: &Site,
     page: &Page,
     per_page: usize,
-    version: &dyn Fn(ArticleId) -> u64,
+    version: &(dyn Fn(ArticleId) -> u64 + Sync),
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     (&page.path, page.number, site.topics().is_empty()).hash(&mut hasher);

@@ -12,11 +12,12 @@ use crate::config::Config;
 use crate::content::{ContentSet, LoadOptions};
 use crate::diagnostics::Diagnostics;
 use crate::lint;
-use crate::model::{CityRegistry, Site};
+use crate::model::{ArticleId, CityRegistry, Site};
 use crate::output::STATIC_DIR;
 use crate::render::fingerprint::fingerprint;
 use crate::render::plan::{self, Page};
 use crate::render::{self, Theme};
+use rayon::prelude::*;
 
 /// What a rendered file depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,26 +238,27 @@ impl Preview {
             self.problems = problems.sorted();
             return (0, 0);
         }
-        let version = |id| {
-            self.versions
-                .get(&site.article(id).file)
-                .copied()
-                .unwrap_or(0)
-        };
+        let versions: Vec<u64> = site
+            .articles()
+            .iter()
+            .map(|article| self.versions.get(&article.file).copied().unwrap_or(0))
+            .collect();
+        let version = |id: ArticleId| versions[id.index()];
         let per_page = loaded.config.paginate_by.get();
         let fingerprints: Vec<u64> = pages
-            .iter()
+            .par_iter()
             .map(|page| fingerprint(&site, page, per_page, &version))
             .collect();
+        let outputs: Vec<String> = pages.par_iter().map(Page::output_file).collect();
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
-                let source = self.sources.get(&pages[i].output_file());
+                let source = self.sources.get(&outputs[i]);
                 source.is_none_or(|s| s.fingerprint != fingerprints[i])
             })
             .collect();
         match render::render_selected(&site, &loaded.config, theme, &pages, &stale) {
             Ok(rendered) => {
-                let removed = self.commit(&pages, &fingerprints, rendered);
+                let removed = self.commit(&pages, outputs, &fingerprints, rendered);
                 self.problems = problems.sorted();
                 (stale.len(), removed)
             }
@@ -271,6 +273,7 @@ impl Preview {
     fn commit(
         &mut self,
         pages: &[Page],
+        outputs: Vec<String>,
         fingerprints: &[u64],
         rendered: Vec<render::RenderedFile>,
     ) -> usize {
@@ -278,16 +281,17 @@ impl Preview {
             self.files
                 .insert(file.path, Arc::from(file.contents.into_bytes()));
         }
-        let planned: HashSet<String> = pages.iter().map(Page::output_file).collect();
         let before = self.files.len();
-        self.files.retain(|path, _| planned.contains(path));
-        self.sources = pages
-            .iter()
-            .zip(fingerprints)
-            .map(|(page, &fingerprint)| {
+        let planned: HashSet<&str> = outputs.iter().map(String::as_str).collect();
+        self.files.retain(|path, _| planned.contains(path.as_str()));
+        let removed = before - self.files.len();
+        self.sources = outputs
+            .into_iter()
+            .zip(pages.iter().zip(fingerprints))
+            .map(|(output, (page, &fingerprint))| {
                 let template = page.kind.template();
                 (
-                    page.output_file(),
+                    output,
                     Source {
                         fingerprint,
                         template,
@@ -295,6 +299,6 @@ impl Preview {
                 )
             })
             .collect();
-        before - self.files.len()
+        removed
     }
 }
