@@ -156,6 +156,7 @@ fn through_the_server(root: &Path, file: &Path, original: &str) -> Vec<Duration>
         std::thread::sleep(Duration::from_millis(100));
     }
     let _ = child.kill();
+    let _ = child.wait();
     times
 }
 
