@@ -162,6 +162,9 @@ pub(crate) fn load_config(
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
 pub(crate) fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
+    if links.is_empty() {
+        return Diagnostics::default();
+    }
     let mut known: HashSet<String> = pages.iter().map(Page::output_file).collect();
     known.extend(output::static_files(static_dir).unwrap_or_default());
     known.extend(

@@ -10,15 +10,43 @@ use super::pages::RELATED_COUNT;
 use super::plan::{Page, PageKind};
 use crate::model::{ArticleId, Site};
 
-/// Everything about a page that its bytes depend on, given `version`: a
-/// number that changes whenever an article changes in any way. Pages of one
-/// site may share nothing but the config and templates, which the caller
-/// tracks itself.
-pub fn fingerprint(
+/// Fingerprints the pages of one site. `version` gives a number per article
+/// that changes whenever the article changes in any way; the config and
+/// templates are the caller's to track.
+pub struct Fingerprints<'a> {
+    site: &'a Site,
+    per_page: usize,
+    version: &'a (dyn Fn(ArticleId) -> u64 + Sync),
+    /// Shared by the pages that summarise the whole site.
+    shape: u64,
+}
+
+impl<'a> Fingerprints<'a> {
+    pub fn new(
+        site: &'a Site,
+        per_page: usize,
+        version: &'a (dyn Fn(ArticleId) -> u64 + Sync),
+    ) -> Self {
+        Fingerprints {
+            site,
+            per_page,
+            version,
+            shape: shape(site),
+        }
+    }
+
+    /// Everything about `page` that its bytes depend on.
+    pub fn of(&self, page: &Page) -> u64 {
+        fingerprint(self.site, page, self.per_page, self.version, self.shape)
+    }
+}
+
+fn fingerprint(
     site: &Site,
     page: &Page,
     per_page: usize,
     version: &(dyn Fn(ArticleId) -> u64 + Sync),
+    shape: u64,
 ) -> u64 {
     let mut hasher = DefaultHasher::new();
     (&page.path, page.number, site.topics().is_empty()).hash(&mut hasher);
@@ -62,7 +90,7 @@ pub fn fingerprint(
         PageKind::SiteFeed => feed(site.all(), version).hash(&mut hasher),
         PageKind::CityFeed(city) => feed(site.articles_in(city), version).hash(&mut hasher),
         PageKind::Cities | PageKind::Archive | PageKind::Topics | PageKind::Sitemap => {
-            whole_site(site, &mut hasher)
+            shape.hash(&mut hasher)
         }
         PageKind::NotFound | PageKind::Robots => {}
     }
@@ -75,11 +103,13 @@ fn feed(ids: &[ArticleId], version: &dyn Fn(ArticleId) -> u64) -> Vec<u64> {
 
 /// The indexes' shape: which articles exist, with their dates, cities and
 /// topics. Pages that summarise the whole site depend on nothing else.
-fn whole_site(site: &Site, hasher: &mut DefaultHasher) {
+fn shape(site: &Site) -> u64 {
+    let mut hasher = DefaultHasher::new();
     for article in site.articles() {
-        (&article.slug, article.date, &article.cities).hash(hasher);
+        (&article.slug, article.date, &article.cities).hash(&mut hasher);
         for topic in &article.topics {
-            (&topic.name, &topic.slug).hash(hasher);
+            (&topic.name, &topic.slug).hash(&mut hasher);
         }
     }
+    hasher.finish()
 }

@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostics;
 use crate::lint;
 use crate::model::{ArticleId, CityRegistry, Site};
 use crate::output::STATIC_DIR;
-use crate::render::fingerprint::fingerprint;
+use crate::render::fingerprint::Fingerprints;
 use crate::render::plan::{self, Page};
 use crate::render::{self, Theme};
 use rayon::prelude::*;
@@ -245,10 +245,8 @@ impl Preview {
             .collect();
         let version = |id: ArticleId| versions[id.index()];
         let per_page = loaded.config.paginate_by.get();
-        let fingerprints: Vec<u64> = pages
-            .par_iter()
-            .map(|page| fingerprint(&site, page, per_page, &version))
-            .collect();
+        let fingerprints = Fingerprints::new(&site, per_page, &version);
+        let fingerprints: Vec<u64> = pages.par_iter().map(|page| fingerprints.of(page)).collect();
         let outputs: Vec<String> = pages.par_iter().map(Page::output_file).collect();
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
