@@ -30,6 +30,14 @@ fn preview_site() -> Site {
     site
 }
 
+/// A running server and an open event stream on it, given time to connect.
+fn watched(site: &Site) -> (Server, Events) {
+    let server = Server::start(site.root(), &[]);
+    let events = Events::connect(&server.address);
+    std::thread::sleep(Duration::from_millis(300));
+    (server, events)
+}
+
 #[test]
 fn pages_and_assets_are_served_with_their_types() {
     let site = preview_site();
@@ -126,9 +134,7 @@ fn nothing_outside_the_site_is_ever_served() {
 #[test]
 fn an_edit_reloads_open_tabs_and_serves_the_new_text() {
     let site = preview_site();
-    let server = Server::start(site.root(), &[]);
-    let mut events = Events::connect(&server.address);
-    std::thread::sleep(Duration::from_millis(300));
+    let (server, mut events) = watched(&site);
     site.article(
         "news/good.md",
         &GOOD.replace("Agreement signed", "Agreement renewed"),
@@ -146,9 +152,7 @@ fn an_edit_reloads_open_tabs_and_serves_the_new_text() {
 #[test]
 fn a_broken_edit_keeps_the_old_site_and_shows_the_error_until_fixed() {
     let site = preview_site();
-    let server = Server::start(site.root(), &[]);
-    let mut events = Events::connect(&server.address);
-    std::thread::sleep(Duration::from_millis(300));
+    let (server, mut events) = watched(&site);
     site.article(
         "news/good.md",
         &GOOD.replace("\"xuzhou\"", "\"xuzou\""),

@@ -91,13 +91,7 @@ pub fn render_each<E: Send>(
     pages: &[Page],
     sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
 ) -> Result<PageCounts, StreamError<E>> {
-    let renderer = Renderer {
-        site,
-        config,
-        theme,
-        site_view: views::SiteView::new(config, site),
-        pages,
-    };
+    let renderer = Renderer::new(site, config, theme, pages);
     let results: Vec<Result<(), StreamError<E>>> = pages
         .par_iter()
         .map(|page| {
@@ -143,13 +137,7 @@ pub fn render_selected(
     pages: &[Page],
     selected: &[usize],
 ) -> Result<Vec<RenderedFile>, Diagnostics> {
-    let renderer = Renderer {
-        site,
-        config,
-        theme,
-        site_view: views::SiteView::new(config, site),
-        pages,
-    };
+    let renderer = Renderer::new(site, config, theme, pages);
     let results: Vec<_> = selected
         .par_iter()
         .map(|&index| {

@@ -16,11 +16,11 @@ pub const RELATED_COUNT: usize = 5;
 
 /// Everything rendering needs, shared by all pages.
 pub struct Renderer<'a> {
-    pub site: &'a Site,
-    pub config: &'a Config,
-    pub theme: &'a Theme,
-    pub site_view: SiteView<'a>,
-    pub pages: &'a [Page],
+    site: &'a Site,
+    config: &'a Config,
+    theme: &'a Theme,
+    site_view: SiteView<'a>,
+    pages: &'a [Page],
 }
 
 /// A template's whole context: `site`, `page`, and the fields of `body`.
@@ -53,6 +53,16 @@ struct Listing<'i, T> {
 }
 
 impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, config: &'a Config, theme: &'a Theme, pages: &'a [Page]) -> Self {
+        Renderer {
+            site,
+            config,
+            theme,
+            site_view: SiteView::new(config, site),
+            pages,
+        }
+    }
+
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
         let base_url = &self.config.base_url;
         match page.kind {
