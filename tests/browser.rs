@@ -171,4 +171,17 @@ fn the_browser_shows_edits_and_errors_without_being_reloaded() {
     wait_until("the fix removes the overlay", || {
         driver.eval(overlay).is_null() && driver.eval(heading) == json!("Agreement signed")
     });
+
+    let port: u16 = server.address.rsplit(':').next().unwrap().parse().unwrap();
+    drop(server);
+    site.article(
+        "news/good.md",
+        &GOOD.replace("\"Agreement signed\"", "\"Agreement restarted\""),
+        "Seven parks.\n",
+    );
+    let _restarted = Server::start_at(site.root(), port, &[]);
+    wait_until(
+        "the tab reconnects to the restarted server and reloads",
+        || driver.eval(heading) == json!("Agreement restarted"),
+    );
 }

@@ -16,8 +16,13 @@ pub struct Server {
 impl Server {
     /// Starts `concord serve --port 0` on `root` and waits until it serves.
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        Server::start_at(root, 0, extra)
+    }
+
+    /// The same on a given port.
+    pub fn start_at(root: &Path, port: u16, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-            .args(["serve", "--port", "0", "--root"])
+            .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(root)
             .args(extra)
             .env("NO_COLOR", "1")
