@@ -50,7 +50,8 @@ pub struct Prepared {
 impl Prepared {
     /// Renders every page into memory.
     pub fn render_all(&self) -> Result<Vec<RenderedFile>, Diagnostics> {
-        render::render(&self.site, &self.config, &self.theme, &self.pages).map(|r| r.files)
+        let all: Vec<usize> = (0..self.pages.len()).collect();
+        render::render_selected(&self.site, &self.config, &self.theme, &self.pages, &all)
     }
 
     /// Renders every page, handing each to `sink` as soon as it is ready.
@@ -204,6 +205,9 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let root = &options.site.root;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(Error::NotASite { root: root.clone() });
+    }
     let output = OutputDir::new(root, &options.output)?;
     let prepared = prepare(&options.site)?.map_err(|failure| Error::Site(failure.problems))?;
     let staging = output.begin(&root.join(STATIC_DIR))?;

@@ -1,6 +1,8 @@
-//! Writing a built site: everything goes into a staging folder beside the
-//! output folder, which is swapped in only once complete. A failed build
-//! leaves the previous output exactly as it was.
+//! Writing a built site. Every problem found in the site's files stops a
+//! build before anything reaches the output folder: pages go to a staging
+//! folder beside it and move into place only once all are rendered and
+//! written. Only a failure of the disk itself while they move (a full disk,
+//! a permission taken away) can leave the output folder partly updated.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
@@ -86,7 +88,8 @@ impl OutputDir {
     /// are rendered, and nothing reaches the output folder before
     /// [`Staging::commit`].
     pub fn begin(&self, static_dir: &Path) -> Result<Staging<'_>, OutputError> {
-        let dir = self.sibling("staging");
+        self.remove_abandoned_staging()?;
+        let dir = self.staging_dir(std::process::id());
         remove_if_present(&dir)?;
         fs::create_dir_all(&dir).map_err(io_error("create the folder", &dir))?;
         let fresh = !self.path.exists() || is_empty(&self.path)?;
@@ -103,13 +106,35 @@ impl OutputDir {
         staging.put_assets(static_dir)
     }
 
-    fn sibling(&self, purpose: &str) -> PathBuf {
+    fn staging_prefix(&self) -> String {
         let name = self
             .path
             .file_name()
             .map_or_else(|| "public".into(), |n| n.to_string_lossy());
+        format!(".{name}.concord-staging-")
+    }
+
+    fn staging_dir(&self, process: u32) -> PathBuf {
         self.path
-            .with_file_name(format!(".{name}.concord-{purpose}-{}", std::process::id()))
+            .with_file_name(format!("{}{process}", self.staging_prefix()))
+    }
+
+    /// A build stopped by Ctrl-C leaves its staging folder behind: the next
+    /// build removes it.
+    fn remove_abandoned_staging(&self) -> Result<(), OutputError> {
+        let Some(parent) = self.path.parent() else {
+            return Ok(());
+        };
+        let prefix = self.staging_prefix();
+        let Ok(entries) = fs::read_dir(parent) else {
+            return Ok(());
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                remove_if_present(&entry.path())?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -117,8 +142,9 @@ impl OutputDir {
 /// and moved in whole. An existing one is updated: files whose bytes did not
 /// change are left alone (timestamps and all, for rsync-style publishing),
 /// changed files wait in the staging folder until `commit` moves them into
-/// place, and files the site no longer has are removed then. Dropped
-/// without `commit`, it leaves the output folder exactly as it was.
+/// place, and files the site no longer has are removed then, except hidden
+/// ones (a `.git` folder that publishes the site stays). Dropped without
+/// `commit`, it leaves the output folder exactly as it was.
 pub struct Staging<'o> {
     output: &'o OutputDir,
     dir: PathBuf,
@@ -254,16 +280,33 @@ fn move_into_place(
     }
     for path in files {
         let target = output.join(path);
-        fs::rename(staging.join(path), &target).map_err(io_error("move into place", &target))?;
+        move_file(&staging.join(path), &target).map_err(io_error("move into place", &target))?;
     }
     Ok(())
 }
 
+/// A rename, or a copy where the output folder is on another disk (a mount point).
+fn move_file(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::rename(from, to) {
+        Err(error) if error.kind() == io::ErrorKind::CrossesDevices => {
+            fs::copy(from, to)?;
+            fs::remove_file(from)
+        }
+        result => result,
+    }
+}
+
 /// Removes files the site no longer has, and the folders that leaves empty.
+/// Hidden files and folders are never touched: they are not Concord's.
 fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, OutputError> {
     let mut removed = 0;
     let mut folders = Vec::new();
-    for entry in WalkDir::new(output).min_depth(1).contents_first(true) {
+    let walker = WalkDir::new(output)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         let entry = entry.map_err(|error| OutputError::Io {
             action: "read",
             path: error.path().unwrap_or(output).to_path_buf(),
@@ -284,8 +327,8 @@ fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, Outpu
     Ok(removed)
 }
 
-/// `output` made absolute against the current folder, with `..` and links resolved
-/// as far as the folders exist; its parent folders are created.
+/// `output` made absolute against the current folder, with `..` and links
+/// resolved (the folder's own, when it exists, too); its parent folders are created.
 fn absolute(output: &Path) -> Result<PathBuf, OutputError> {
     let joined = if output.is_absolute() {
         output.to_path_buf()
@@ -294,6 +337,11 @@ fn absolute(output: &Path) -> Result<PathBuf, OutputError> {
             .map_err(io_error("find the current folder", output))?
             .join(output)
     };
+    if joined.exists() {
+        return joined
+            .canonicalize()
+            .map_err(io_error("find the folder", output));
+    }
     let name = joined.file_name().map(|n| n.to_os_string());
     let parent = joined.parent().filter(|p| !p.as_os_str().is_empty());
     match (parent, name) {

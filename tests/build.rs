@@ -571,3 +571,22 @@ fn a_rebuild_leaves_unchanged_files_alone_and_removes_what_is_gone() {
         "an updated output equals a fresh one"
     );
 }
+
+#[test]
+fn a_rebuild_keeps_hidden_files_and_clears_an_abandoned_staging_folder() {
+    let site = small_site(BASE);
+    site.build_ok(&[]);
+    std::fs::create_dir_all(site.output().join(".git")).unwrap();
+    std::fs::write(site.output().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let abandoned = site.root().join(".public.concord-staging-999999");
+    std::fs::create_dir_all(abandoned.join("news")).unwrap();
+    site.build_ok(&[]);
+    assert!(
+        site.output().join(".git/HEAD").is_file(),
+        "a publishing checkout stays"
+    );
+    assert!(
+        !abandoned.exists(),
+        "a build stopped by Ctrl-C leaves nothing for long"
+    );
+}

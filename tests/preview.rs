@@ -194,6 +194,24 @@ fn incremental_rebuilds_equal_full_builds() {
     assert!(report.rendered >= total, "every page uses base.html");
     assert_same(&preview, &site, "edit the base template");
 
+    std::fs::rename(
+        site.root().join("content/new"),
+        site.root().join("content/moved"),
+    )
+    .unwrap();
+    preview.apply(&[Change::ContentFolder]);
+    assert_same(&preview, &site, "move a whole folder");
+
+    site.write("templates/city.html", "{% extends \"index.html\" %}");
+    preview.apply(&[Change::Template("city.html".into())]);
+    assert_same(&preview, &site, "a page template that extends another");
+    let index = concord::render::theme::embedded_template("index.html")
+        .unwrap()
+        .replace("Latest cooperation news", "Newest first");
+    site.write("templates/index.html", &index);
+    preview.apply(&[Change::Template("index.html".into())]);
+    assert_same(&preview, &site, "edit a template another one extends");
+
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     site.write(
         "config.toml",

@@ -112,12 +112,12 @@ impl Checker<'_> {
             );
         }
         for range in placeholder::find(self.split.body) {
-            self.placeholder(range.start + offset..range.end + offset);
+            let found = &self.split.body[range.clone()];
+            self.placeholder(range.start + offset..range.end + offset, found);
         }
     }
 
-    fn placeholder(&mut self, span: Range<usize>) {
-        let found = self.text[span.clone()].to_string();
+    fn placeholder(&mut self, span: Range<usize>, found: &str) {
         self.warn(
             span,
             format!("placeholder `{found}` left in the article"),
@@ -177,8 +177,18 @@ impl Checker<'_> {
             return None;
         }
         let span = self.span(&title);
-        for range in placeholder::find(title.get_ref()) {
-            self.placeholder(span.start + 1 + range.start..span.start + 1 + range.end);
+        let value = title.get_ref();
+        // Positions inside the value are positions in the file only when the
+        // title is one plain quoted string: no escapes, no triple quotes.
+        let plain =
+            self.text.get(span.start + 1..span.end.saturating_sub(1)) == Some(value.as_str());
+        for range in placeholder::find(value) {
+            let at = if plain {
+                span.start + 1 + range.start..span.start + 1 + range.end
+            } else {
+                span.clone()
+            };
+            self.placeholder(at, &value[range]);
         }
         let length = title.get_ref().trim().chars().count();
         if length > MAX_TITLE {
@@ -498,6 +508,24 @@ mod tests {
     fn summary_field_wins_over_the_body() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nsummary = \"Short.\"\n+++\nLong body.\n";
         assert_eq!(parse_text(text).unwrap().summary_text, "Short.");
+    }
+
+    #[test]
+    fn placeholders_in_titles_written_with_escapes_or_triple_quotes_mark_the_whole_title() {
+        for title in ["\"\"\"徐州 TODO\"\"\"", "\"\\\"徐州\\\" TODO\""] {
+            let text = format!(
+                "+++\ntitle = {title}\ndate = 2023-07-03\ncities = [\"xuzhou\"]\n+++\nText.\n"
+            );
+            let report = warnings(&text);
+            assert!(
+                report.contains("placeholder `TODO` left in the article"),
+                "{title}: {report}"
+            );
+            assert!(
+                report.contains("content/news/a.md:2:9"),
+                "{title}: {report}"
+            );
+        }
     }
 
     #[test]

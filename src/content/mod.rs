@@ -139,6 +139,23 @@ impl ContentSet {
         stale
     }
 
+    /// Looks for files added or removed without an event of their own (a
+    /// folder moved or renamed) and reads or forgets them. Returns the files
+    /// whose article was made anew.
+    pub fn rescan(&mut self, options: &LoadOptions<'_>) -> Vec<String> {
+        let Ok(found) = discover(&self.content_dir) else {
+            return Vec::new();
+        };
+        let found: std::collections::BTreeSet<String> = found.into_iter().collect();
+        let added = found.iter().filter(|f| !self.files.contains_key(*f));
+        let gone = self.files.keys().filter(|f| !found.contains(*f));
+        let changed: Vec<String> = added.chain(gone).cloned().collect();
+        changed
+            .iter()
+            .flat_map(|file| self.update(file, options))
+            .collect()
+    }
+
     /// The files, relative to `content/`.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
@@ -307,7 +324,8 @@ pub fn discover(content_dir: &Path) -> Result<Vec<String>, Diagnostics> {
     Ok(files)
 }
 
-fn is_ignored(name: &str) -> bool {
+/// Files and folders a build skips: hidden ones, and editors' backups and locks.
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
 }
 

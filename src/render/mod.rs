@@ -53,26 +53,6 @@ impl PageCounts {
     }
 }
 
-pub struct RenderedSite {
-    pub files: Vec<RenderedFile>,
-    pub counts: PageCounts,
-}
-
-/// Renders the planned `pages` of `site` into memory; reports every page that fails.
-pub fn render(
-    site: &Site,
-    config: &Config,
-    theme: &Theme,
-    pages: &[Page],
-) -> Result<RenderedSite, Diagnostics> {
-    let all: Vec<usize> = (0..pages.len()).collect();
-    let files = render_selected(site, config, theme, pages, &all)?;
-    Ok(RenderedSite {
-        files,
-        counts: PageCounts::of(pages),
-    })
-}
-
 /// Why streaming pages stopped.
 #[derive(Debug)]
 pub enum StreamError<E> {

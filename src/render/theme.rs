@@ -88,6 +88,15 @@ impl Theme {
         Ok(Theme { tera, sources })
     }
 
+    /// Whether another template names `template` (to extend, include or
+    /// import it), so that a change to it may change their pages too.
+    pub fn is_used_by_others(&self, template: &str) -> bool {
+        let quoted = [format!("\"{template}\""), format!("'{template}'")];
+        self.sources
+            .iter()
+            .any(|(name, s)| name != template && quoted.iter().any(|q| s.text.contains(q.as_str())))
+    }
+
     /// How many templates came from the site's own `templates/`.
     pub fn site_templates(&self) -> usize {
         self.sources.values().filter(|s| s.file.is_some()).count()
@@ -146,9 +155,13 @@ fn template_error(
         chain.push(cause.to_string());
         source = cause.source();
     }
-    let named = sources
-        .iter()
-        .find(|(name, _)| chain.iter().any(|m| m.contains(&format!("'{name}'"))));
+    // The deepest message names the template where the error is: a page
+    // template may fail inside the base template it extends.
+    let named = chain.iter().rev().find_map(|message| {
+        sources
+            .iter()
+            .find(|(name, _)| message.contains(&format!("'{name}'")))
+    });
     let detail = chain
         .iter()
         .flat_map(|m| m.lines())

@@ -129,7 +129,7 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
             .uri()
             .query()
             .map_or(String::new(), |q| format!("?{q}"));
-        let location = format!("/{path}/{query}");
+        let location = format!("{}/{query}", request.uri().path());
         return (
             StatusCode::TEMPORARY_REDIRECT,
             [(header::LOCATION, location)],
@@ -207,8 +207,11 @@ fn percent_decode(raw: &str) -> Option<String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            decoded.push(u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?);
             i += 3;
         } else {
             decoded.push(bytes[i]);
@@ -246,6 +249,7 @@ mod tests {
             "/%00",
             "/C:/Windows",
             "/%zz",
+            "/%+1",
             "relative",
         ] {
             assert_eq!(site_path(raw), Err(StatusCode::BAD_REQUEST), "{raw}");

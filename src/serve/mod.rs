@@ -8,6 +8,7 @@ pub mod watch;
 
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
@@ -66,6 +67,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         base_url: Some(url.clone()),
         include_drafts: options.include_drafts,
     };
+    // Watching starts before the first build, so that no save during it is missed.
+    let watcher = Watcher::new(&options.root).map_err(|e| ServeError::Watch(e.to_string()))?;
     let started = std::time::Instant::now();
     let preview = Preview::new(site);
     print_problems(preview.problems(), options.color, true);
@@ -74,7 +77,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
         preview.files().len(),
         started.elapsed().as_millis()
     );
-    let watcher = Watcher::new(&options.root).map_err(|e| ServeError::Watch(e.to_string()))?;
     let (notices, _) = broadcast::channel(16);
     let (stop, shutdown) = signal::channel(false);
     let state = AppState {
@@ -145,7 +147,14 @@ fn snapshot(preview: &Preview) -> Snapshot {
 
 fn rebuild_on_change(mut preview: Preview, watcher: &Watcher, state: &AppState, color: bool) {
     while let Some(burst) = watcher.next_burst() {
-        let report = (!burst.changes.is_empty()).then(|| preview.apply(&burst.changes));
+        // A static file can be what a link was missing, so even then the
+        // site is checked again. A bug must not stop the preview.
+        let applied = std::panic::catch_unwind(AssertUnwindSafe(|| preview.apply(&burst.changes)));
+        let Ok(report) = applied else {
+            eprintln!("error: the rebuild stopped on a bug in Concord (please report it); still serving the last good site");
+            continue;
+        };
+        let report = (!burst.changes.is_empty()).then_some(report);
         let fresh = Arc::new(snapshot(&preview));
         let failed = !fresh.errors.is_empty();
         if let Ok(mut current) = state.snapshot.write() {

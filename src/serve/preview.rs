@@ -32,6 +32,9 @@ pub enum Change {
     Config,
     /// A content file, relative to `content/`.
     Content(String),
+    /// Something else under `content/`, such as a folder moved: look again
+    /// for files added or removed.
+    ContentFolder,
     /// A template, by name (`article.html`).
     Template(String),
 }
@@ -177,11 +180,13 @@ impl Preview {
         }
         self.setup_problems = Diagnostics::default();
         self.theme = self.load_theme();
+        let theme = self.theme.as_ref();
         let shared = names.iter().any(|name| {
-            !self
-                .sources
-                .values()
-                .any(|source| source.template == Some(*name))
+            theme.is_none_or(|t| t.is_used_by_others(name))
+                || !self
+                    .sources
+                    .values()
+                    .any(|source| source.template == Some(*name))
         });
         if shared {
             self.sources.clear();
@@ -199,8 +204,10 @@ impl Preview {
         let options = self.load_options(&loaded.config, &loaded.cities);
         let mut renewed = Vec::new();
         for change in changes {
-            if let Change::Content(file) = change {
-                renewed.extend(loaded.content.update(file, &options));
+            match change {
+                Change::Content(file) => renewed.extend(loaded.content.update(file, &options)),
+                Change::ContentFolder => renewed.extend(loaded.content.rescan(&options)),
+                Change::Config | Change::Template(_) => {}
             }
         }
         self.loaded = Some(loaded);

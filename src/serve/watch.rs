@@ -12,7 +12,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, Recom
 
 use super::preview::Change;
 use crate::config::CONFIG_FILE;
-use crate::content::CONTENT_DIR;
+use crate::content::{is_ignored, CONTENT_DIR};
 use crate::output::STATIC_DIR;
 use crate::render::theme::TEMPLATES_DIR;
 
@@ -92,8 +92,15 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Burst {
         let relative = relative.to_string_lossy().replace('\\', "/");
         if relative == CONFIG_FILE {
             changes.insert(Change::Config);
-        } else if let Some(file) = under(&relative, CONTENT_DIR).filter(|f| f.ends_with(".md")) {
-            changes.insert(Change::Content(file.to_string()));
+        } else if let Some(file) = under(&relative, CONTENT_DIR) {
+            if file.split('/').any(is_ignored) {
+                continue;
+            }
+            changes.insert(if file.ends_with(".md") {
+                Change::Content(file.to_string())
+            } else {
+                Change::ContentFolder
+            });
         } else if let Some(name) = under(&relative, TEMPLATES_DIR).filter(|f| f.ends_with(".html"))
         {
             changes.insert(Change::Template(name.to_string()));
@@ -150,7 +157,7 @@ mod tests {
             "config.toml",
             "static/style.css",
             "public/index.html",
-            "content/notes.txt",
+            "content/.drafts/b.md",
         ]);
         assert_eq!(
             found.changes,
@@ -160,6 +167,8 @@ mod tests {
                 Change::Template("base.html".into())
             ]
         );
+        let moved = burst(&["content/2020", "content/archive/2020"]);
+        assert_eq!(moved.changes, [Change::ContentFolder]);
         assert!(found.static_changed);
     }
 
