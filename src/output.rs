@@ -301,11 +301,7 @@ fn move_file(from: &Path, to: &Path) -> io::Result<()> {
 fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, OutputError> {
     let mut removed = 0;
     let mut folders = Vec::new();
-    let walker = WalkDir::new(output)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    let walker = WalkDir::new(output).min_depth(1).contents_first(true);
     for entry in walker {
         let entry = entry.map_err(|error| OutputError::Io {
             action: "read",
@@ -314,6 +310,9 @@ fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, Outpu
         })?;
         let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
         let relative = relative.to_string_lossy().replace('\\', "/");
+        if relative.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
         if entry.file_type().is_dir() {
             folders.push(entry.path().to_path_buf());
         } else if !planned.contains(&relative) {
