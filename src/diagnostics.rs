@@ -21,6 +21,21 @@ pub fn count(n: usize, noun: &str) -> String {
     format!("{grouped} {noun}{plural}")
 }
 
+/// Of `candidates` (a name, and what it names), the one closest to what was
+/// typed, if it is close enough to be what was meant: no more edits than a
+/// third of its length. Ties go to the name that sorts first.
+pub fn closest<'a, T>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = (&'a str, T)>,
+) -> Option<T> {
+    candidates
+        .into_iter()
+        .map(|(name, value)| (strsim::levenshtein(typed, name), name, value))
+        .filter(|(distance, name, _)| *distance <= name.chars().count().div_ceil(3))
+        .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+        .map(|(_, _, value)| value)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -256,6 +271,14 @@ impl fmt::Display for Diagnostics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_suggests_only_near_names() {
+        let names = [("cities", 1), ("title", 2), ("date", 3)];
+        assert_eq!(closest("citys", names), Some(1));
+        assert_eq!(closest("summary", names), None);
+        assert_eq!(closest("徐洲", [("徐州", 'x')]), Some('x'));
+    }
 
     #[test]
     fn counts_read_naturally() {

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, SourceSpan};
+use crate::diagnostics::{closest, Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
 pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug` and `draft`";
@@ -121,12 +121,7 @@ fn unknown_field(message: &str) -> Option<&str> {
 }
 
 fn closest_field(field: &str) -> Option<&'static str> {
-    FIELDS
-        .iter()
-        .map(|known| (strsim::levenshtein(field, known), *known))
-        .filter(|(distance, known)| *distance <= known.len().div_ceil(3))
-        .min()
-        .map(|(_, known)| known)
+    closest(field, FIELDS.iter().map(|known| (*known, *known)))
 }
 
 /// Shifts a span inside the front matter to a span of the whole file.

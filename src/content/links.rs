@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::markdown::{LinkResolver, Resolution};
 use crate::config::BaseUrl;
+use crate::diagnostics::closest;
 use crate::model::{CityLookup, CityRegistry};
 
 /// Where a content file is published.
@@ -93,14 +94,9 @@ impl ContentLinks<'_> {
     }
 
     fn closest_file(&self, file: &str) -> String {
-        let closest = self
-            .files
-            .keys()
-            .map(|known| (strsim::levenshtein(file, known), known))
-            .filter(|(distance, known)| *distance <= known.len().div_ceil(3))
-            .min();
-        match closest {
-            Some((_, known)) => format!("did you mean `@/{known}`? Paths start from content/"),
+        let known = self.files.keys().map(|known| (known.as_str(), known));
+        match closest(file, known) {
+            Some(known) => format!("did you mean `@/{known}`? Paths start from content/"),
             None => "paths start from content/, like `@/news/2020/agreement.md`".into(),
         }
     }

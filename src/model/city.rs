@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::diagnostics::closest;
+
 /// Index of a city in its registry. Only a registry hands these out, so a
 /// `CityId` always names a declared city.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,16 +91,12 @@ impl CityRegistry {
     }
 
     fn closest(&self, folded: &str) -> Option<CityId> {
-        let keys = self.by_key.iter().map(|(k, id)| (k, *id));
+        let keys = self.by_key.iter().map(|(k, id)| (k.as_str(), *id));
         let names = self
             .by_name
             .iter()
-            .flat_map(|(n, ids)| ids.iter().map(move |id| (n, *id)));
-        keys.chain(names)
-            .map(|(candidate, id)| (strsim::levenshtein(folded, candidate), candidate, id))
-            .filter(|(distance, candidate, _)| *distance <= candidate.chars().count().div_ceil(3))
-            .min()
-            .map(|(_, _, id)| id)
+            .flat_map(|(n, ids)| ids.iter().map(move |id| (n.as_str(), *id)));
+        closest(folded, keys.chain(names))
     }
 
     pub fn get(&self, id: CityId) -> &City {
