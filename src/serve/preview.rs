@@ -1,6 +1,7 @@
 //! The site kept in memory while previewing. A change to one article
 //! re-reads that file and re-renders only the pages whose fingerprint
-//! changed; the result is always what a full build of the same files gives.
+//! changed; the result is meant to be what a full build of the same files
+//! gives, and tests/preview.rs checks that byte for byte.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;

@@ -19,8 +19,8 @@ use crate::render::theme::TEMPLATES_DIR;
 /// Events closer together than this are one burst.
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
-/// What changed in one burst. A change to `static/` needs no rebuild, but
-/// open tabs still reload.
+/// What changed in one burst. A change to `static/` renders no page, but
+/// the site's links are checked again and open tabs reload.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Burst {
     pub changes: Vec<Change>,
