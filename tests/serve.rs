@@ -280,3 +280,26 @@ fn ctrl_c_stops_the_server_cleanly_even_with_tabs_open() {
         "serve never writes the build output folder"
     );
 }
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
+    let site = preview_site();
+    site.article(
+        "news/good.md",
+        &GOOD.replace("\"wuxi\"", "\"wuxy\""),
+        "Seven parks.\n",
+    );
+    let (server, mut events) = watched(&site);
+    let first = get(&server.address, "/");
+    assert_eq!(first.status, 404);
+    assert!(
+        first.text().contains("/__concord/events"),
+        "the page can still show the overlay"
+    );
+    let errors = get(&server.address, "/__concord/errors").text();
+    assert!(errors.contains("`wuxy` is not a declared city"), "{errors}");
+
+    site.article("news/good.md", GOOD, "Seven parks.\n");
+    assert!(events.wait_for("reload", WAIT), "no reload after the fix");
+    assert_eq!(get(&server.address, "/").status, 200);
+}
