@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{BaseUrl, Config, CONFIG_FILE};
-use crate::content::{self, LoadOptions, SiteLink};
+use crate::content::{self, Content, LoadOptions, SiteLink};
 use crate::diagnostics::{count, Diagnostic, Diagnostics};
 use crate::lint;
-use crate::model::Site;
+use crate::model::{CityRegistry, Site};
 use crate::output::{self, OutputDir, OutputError, STATIC_DIR};
 use crate::render::plan::Page;
 use crate::render::{self, PageCounts, RenderedFile, StreamError, Theme};
@@ -94,17 +94,13 @@ pub fn prepare(options: &SiteOptions) -> Result<Result<Prepared, CheckFailure>, 
     };
     let content = content::load(root, &load, &mut problems);
     let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
-    // The model is built from the articles that loaded, even when others
-    // failed, so that site-wide problems are reported in the same run.
-    let (site, duplicates) = Site::new(cities, content.articles);
-    problems.extend(duplicates);
-    problems.extend(lint::site_warnings(&site, &config));
-    let pages = render::plan::plan(&site, config.paginate_by);
-    problems.extend(missing_pages(
-        &content.site_links,
-        &pages,
+    let (site, pages) = model(
+        &config,
+        cities,
+        content,
         &root.join(STATIC_DIR),
-    ));
+        &mut problems,
+    );
     match (theme, problems.error_count()) {
         (Some(theme), 0) => Ok(Ok(Prepared {
             config,
@@ -138,11 +134,30 @@ pub fn check(options: &SiteOptions) -> Result<CheckFailure, Error> {
     })
 }
 
+/// The site and its page plan from what `content/` holds, with the
+/// site-wide problems: two articles with one URL, warnings, broken links.
+/// The model is built from the articles that loaded, even when others
+/// failed, so that these are reported in the same run.
+pub(crate) fn model(
+    config: &Config,
+    cities: CityRegistry,
+    content: Content,
+    static_dir: &Path,
+    problems: &mut Diagnostics,
+) -> (Site, Vec<Page>) {
+    let (site, duplicates) = Site::new(cities, content.articles);
+    problems.extend(duplicates);
+    problems.extend(lint::site_warnings(&site, config));
+    let pages = render::plan::plan(&site, config.paginate_by);
+    problems.extend(missing_pages(&content.site_links, &pages, static_dir));
+    (site, pages)
+}
+
 pub(crate) fn load_config(
     root: &Path,
     base_url: Option<&str>,
     problems: &mut Diagnostics,
-) -> Option<(Config, crate::model::CityRegistry)> {
+) -> Option<(Config, CityRegistry)> {
     let (mut config, cities) = Config::load(root)
         .map_err(|found| problems.extend(found))
         .ok()?;
@@ -162,7 +177,7 @@ pub(crate) fn load_config(
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
-pub(crate) fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
+fn missing_pages(links: &[SiteLink], pages: &[Page], static_dir: &Path) -> Diagnostics {
     if links.is_empty() {
         return Diagnostics::default();
     }

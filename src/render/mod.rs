@@ -9,6 +9,9 @@ pub mod plan;
 pub mod theme;
 pub mod views;
 
+use std::convert::Infallible;
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -71,10 +74,58 @@ pub fn render_each<E: Send>(
     pages: &[Page],
     sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
 ) -> Result<PageCounts, StreamError<E>> {
-    let renderer = Renderer::new(site, config, theme, pages);
-    let results: Vec<Result<(), StreamError<E>>> = pages
+    let all: Vec<usize> = (0..pages.len()).collect();
+    stream(
+        &Renderer::new(site, config, theme, pages),
+        pages,
+        &all,
+        sink,
+    )?;
+    Ok(PageCounts::of(pages))
+}
+
+/// Renders the pages at `selected` positions of the plan `pages` into memory.
+pub fn render_selected(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    pages: &[Page],
+    selected: &[usize],
+) -> Result<Vec<RenderedFile>, Diagnostics> {
+    let files = Mutex::new(Vec::with_capacity(selected.len()));
+    let keep = |file| {
+        files
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok::<(), Infallible>(())
+    };
+    match stream(
+        &Renderer::new(site, config, theme, pages),
+        pages,
+        selected,
+        &keep,
+    ) {
+        Ok(()) => Ok(files
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())),
+        Err(StreamError::Pages(problems)) => Err(problems),
+        Err(StreamError::Sink(never)) => match never {},
+    }
+}
+
+/// Renders the `selected` pages in parallel into `sink`; reports every page
+/// that fails, each broken template once.
+fn stream<E: Send>(
+    renderer: &Renderer<'_>,
+    pages: &[Page],
+    selected: &[usize],
+    sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
+) -> Result<(), StreamError<E>> {
+    let results: Vec<Result<(), StreamError<E>>> = selected
         .par_iter()
-        .map(|page| {
+        .map(|&index| {
+            let page = &pages[index];
             let contents = renderer
                 .render(page)
                 .map_err(|p| StreamError::Pages(p.into()))?;
@@ -93,11 +144,7 @@ pub fn render_each<E: Send>(
             Ok(()) => {}
         }
     }
-    if problems.is_empty() {
-        Ok(PageCounts::of(pages))
-    } else {
-        Err(StreamError::Pages(problems))
-    }
+    problems.into_result(()).map_err(StreamError::Pages)
 }
 
 /// One broken template fails every page made with it: report it once.
@@ -107,34 +154,4 @@ fn add_once(problems: &mut Diagnostics, found: Diagnostics) {
             problems.push(problem);
         }
     }
-}
-
-/// Renders the pages at `selected` positions of the plan `pages`, in parallel.
-pub fn render_selected(
-    site: &Site,
-    config: &Config,
-    theme: &Theme,
-    pages: &[Page],
-    selected: &[usize],
-) -> Result<Vec<RenderedFile>, Diagnostics> {
-    let renderer = Renderer::new(site, config, theme, pages);
-    let results: Vec<_> = selected
-        .par_iter()
-        .map(|&index| {
-            let page = &pages[index];
-            renderer.render(page).map(|contents| RenderedFile {
-                path: page.output_file(),
-                contents,
-            })
-        })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut problems = Diagnostics::default();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(problem) => add_once(&mut problems, problem.into()),
-        }
-    }
-    problems.into_result(files)
 }

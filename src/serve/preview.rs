@@ -8,15 +8,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{load_config, missing_pages, SiteOptions};
+use crate::build::{load_config, model, SiteOptions};
 use crate::config::Config;
 use crate::content::{ContentSet, LoadOptions};
 use crate::diagnostics::Diagnostics;
-use crate::lint;
-use crate::model::{ArticleId, CityRegistry, Site};
+use crate::model::{ArticleId, CityRegistry};
 use crate::output::STATIC_DIR;
 use crate::render::fingerprint::Fingerprints;
-use crate::render::plan::{self, Page};
+use crate::render::plan::Page;
 use crate::render::{self, Theme};
 use rayon::prelude::*;
 
@@ -233,15 +232,14 @@ impl Preview {
         let content = loaded
             .content
             .content(self.options.include_drafts, &mut problems);
-        let (site, duplicates) = Site::new(loaded.cities.clone(), content.articles);
-        problems.extend(duplicates);
-        problems.extend(lint::site_warnings(&site, &loaded.config));
-        let pages = plan::plan(&site, loaded.config.paginate_by);
-        problems.extend(missing_pages(
-            &content.site_links,
-            &pages,
-            &self.static_dir(),
-        ));
+        let static_dir = self.static_dir();
+        let (site, pages) = model(
+            &loaded.config,
+            loaded.cities.clone(),
+            content,
+            &static_dir,
+            &mut problems,
+        );
         if problems.error_count() > 0 {
             self.problems = problems.sorted();
             return (0, 0);
