@@ -10,7 +10,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use concord::serve::preview::{Change, Preview};
@@ -102,14 +102,16 @@ fn through_the_server(root: &Path, file: &Path, original: &str) -> Vec<Duration>
         .parent()
         .unwrap()
         .join("concord");
-    let mut child = Command::new(binary)
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run concord serve (build it first: cargo build --release)");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut server = Stopped(
+        Command::new(binary)
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run concord serve (build it first: cargo build --release)"),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     std::thread::spawn(move || lines.for_each(drop));
     let url = first
@@ -158,9 +160,17 @@ fn through_the_server(root: &Path, file: &Path, original: &str) -> Vec<Duration>
         times.push(started.elapsed());
         std::thread::sleep(Duration::from_millis(100));
     }
-    let _ = child.kill();
-    let _ = child.wait();
     times
+}
+
+/// Stops the server however the measurement ends, a failed assertion included.
+struct Stopped(Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn fetch(address: &str, path: &str) -> String {
