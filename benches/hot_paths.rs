@@ -7,12 +7,14 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, Criterion};
 use time::{Date, Month};
 
+use concord::assets::Assets;
 use concord::config::Config;
 use concord::content::markdown::{self, LinkResolver, Resolution};
 use concord::content::parse_article;
 use concord::model::Site;
+use concord::render::kinds::home::Home;
 use concord::render::plan::{plan, PageKind};
-use concord::render::{render_selected, Theme};
+use concord::render::{Discard, Selection, SiteFiles, Theme};
 
 const CONFIG: &str = r#"
 title = "Bench"
@@ -100,10 +102,16 @@ fn paginated_index(c: &mut Criterion) {
     let pages = plan(&site, config.paginate_by);
     let middle = pages
         .iter()
-        .position(|p| p.kind == PageKind::Home && p.number == 50)
+        .position(|p| p.kind == PageKind::Home(Home) && p.number() == 50)
         .expect("a 50th home page");
+    let assets = Assets::default();
+    let files = SiteFiles::new(&site, &config, &theme, &pages, &assets);
+    let selection = Selection::Some {
+        pages: &[middle],
+        assets: false,
+    };
     c.bench_function("render page 50 of the home list (2,000 articles)", |b| {
-        b.iter(|| render_selected(&site, &config, &theme, &pages, &[middle]))
+        b.iter(|| files.stream(selection, &Discard))
     });
 }
 

@@ -9,11 +9,10 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::content::slug;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
-use crate::model::{City, CityRegistry};
+use crate::layout::CONFIG_FILE;
+use crate::model::{slug, City, CityRegistry};
 
-pub const CONFIG_FILE: &str = "config.toml";
 const DEFAULT_PAGINATE_BY: usize = 10;
 
 #[derive(Debug, Deserialize)]

@@ -2,8 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::config::{Config, CONFIG_FILE};
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::Site;
 
 pub fn site_warnings(site: &Site, config: &Config) -> Diagnostics {
@@ -48,13 +49,13 @@ fn repeated_titles(site: &Site) -> Diagnostics {
             files.sort_unstable();
             let others: Vec<String> = files[1..]
                 .iter()
-                .map(|f| format!("`content/{f}`"))
+                .map(|f| format!("`{CONTENT_DIR}/{f}`"))
                 .collect();
             Diagnostic::warning(format!(
                 "the title \"{title}\" is also used by {}",
                 others.join(", ")
             ))
-            .in_file(format!("content/{}", files[0]))
+            .in_file(format!("{CONTENT_DIR}/{}", files[0]))
             .help("readers cannot tell the articles apart in lists; give each its own title")
         })
         .collect()

@@ -4,13 +4,17 @@ use std::io::IsTerminal;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-use concord::diagnostics::{count, Diagnostics};
+use concord::diagnostics::{count, Diagnostics, Severity};
+use concord::layout::OUTPUT_DIR;
+use concord::pipeline::{self, Findings};
 use concord::scaffold::{self, NewArticle};
-use concord::serve::{ServeError, ServeOptions};
-use concord::{BuildOptions, BuildReport, CheckFailure, Error, SiteOptions};
+use concord::serve::preview::RebuildReport;
+use concord::serve::{Event, ServeError, ServeOptions};
+use concord::{BuildOptions, BuildReport, Error, SiteOptions};
 
 // With the system allocator, threads rendering thousands of pages into a
 // large heap spent half their time in malloc, and the cost per page grew
@@ -133,7 +137,6 @@ fn main() -> ExitCode {
             port,
             include_drafts: drafts,
             open,
-            color: use_color(),
         }),
         Command::New {
             title,
@@ -148,9 +151,8 @@ fn main() -> ExitCode {
                 topics,
                 date,
             };
-            let today = time::OffsetDateTime::now_utc().date();
             finish(
-                scaffold::new_article(&root, &request, today)
+                scaffold::new_article(&root, &request, pipeline::today())
                     .map(|path| println!("{}", path.display())),
             )
         }
@@ -180,11 +182,13 @@ fn finish(result: Result<(), scaffold::ScaffoldError>) -> ExitCode {
 }
 
 fn serve(options: ServeOptions) -> ExitCode {
-    match concord::serve::serve(&options) {
+    let color = use_color();
+    let report = Arc::new(move |event: Event<'_>| print_event(&event, color));
+    match concord::serve::serve(&options, report) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
-            if let ServeError::NotASite(_) = error {
+            if let ServeError::Site(Error::NotASite { .. }) = error {
                 eprintln!("{NOT_A_SITE_HELP}");
             }
             ExitCode::FAILURE
@@ -192,8 +196,49 @@ fn serve(options: ServeOptions) -> ExitCode {
     }
 }
 
+/// The preview's terminal: every problem at start; then only errors, so
+/// that every save does not repeat the warnings.
+fn print_event(event: &Event<'_>, color: bool) {
+    match event {
+        Event::Exposed { bind } => eprintln!("warning: serving on {bind}, so anyone on your network can read the preview; use --bind 127.0.0.1 to keep it to this computer"),
+        Event::Serving { url, files, elapsed, problems } => {
+            print_problems(problems, color, true);
+            println!(
+                "Serving {} at {url} (built in {} ms). Press Ctrl-C to stop.",
+                count(*files, "file"),
+                elapsed.as_millis()
+            );
+        }
+        Event::Rebuilt { report, problems } => {
+            print_problems(problems, color, false);
+            match problems.error_count() {
+                0 => println!("{}", describe(report)),
+                errors => eprintln!(
+                    "error: could not rebuild: {}; still serving the last good site",
+                    count(errors, "error")
+                ),
+            }
+        }
+        Event::RebuildPanicked => eprintln!("error: the rebuild stopped on a bug in Concord (please report it); still serving the last good site"),
+        Event::BrowserNotOpened { url } => eprintln!("note: could not open a browser; open {url} yourself"),
+        Event::Stopped => println!("Stopped."),
+    }
+}
+
+fn describe(report: &RebuildReport) -> String {
+    let removed = match report.removed {
+        0 => String::new(),
+        n => format!(", removed {}", count(n, "file")),
+    };
+    format!(
+        "rebuilt {}{removed} in {} ms",
+        count(report.rendered, "page"),
+        report.elapsed.as_millis()
+    )
+}
+
 fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
-    let output = output.unwrap_or_else(|| site.root.join("public"));
+    let output = output.unwrap_or_else(|| site.root.join(OUTPUT_DIR));
     let options = BuildOptions {
         site: site.into_options(),
         output,
@@ -204,7 +249,7 @@ fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
             println!("{}", summary(&report));
             ExitCode::SUCCESS
         }
-        Err(Error::Site(problems)) => {
+        Err(Error::Site(Findings { problems, .. })) => {
             print_reports(&problems);
             eprintln!("error: could not build the site: {}; nothing was written and the output folder is as it was", count(problems.error_count(), "error"));
             ExitCode::FAILURE
@@ -225,7 +270,7 @@ fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
 
 fn check(options: SiteOptions, strict: bool) -> ExitCode {
     let (problems, files) = match concord::check(&options) {
-        Ok(CheckFailure { problems, files }) => (problems, files),
+        Ok(Findings { problems, files }) => (problems, files),
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("{NOT_A_SITE_HELP}");
@@ -249,31 +294,36 @@ fn check(options: SiteOptions, strict: bool) -> ExitCode {
 
 fn summary(report: &BuildReport) -> String {
     let counts = report.counts;
-    let written = report.written;
-    let files = counts.articles + counts.lists + counts.feeds + counts.other + written.static_files;
-    let removed = match written.removed {
+    let written = &report.written;
+    let removed = match written.removed.len() {
         0 => String::new(),
         n => format!(", {} removed", count(n, "old file")),
     };
     format!(
         "Built {} in {} ms ({}, {}, {}, {}, {}): {} changed{removed} in {}",
-        count(files, "file"),
+        count(counts.total(), "file"),
         report.elapsed.as_millis(),
         count(counts.articles, "article page"),
         count(counts.lists, "list page"),
         count(counts.feeds, "feed"),
         count(counts.other, "other file"),
-        count(written.static_files, "static file"),
-        count(written.written, "file"),
+        count(counts.static_files, "static file"),
+        count(written.changed.len(), "file"),
         report.output.display()
     )
 }
 
 /// Prints every problem, compiler-style.
 fn print_reports(problems: &Diagnostics) {
-    let color = use_color();
+    print_problems(problems, use_color(), true);
+}
+
+/// Prints the errors, and the warnings if asked.
+fn print_problems(problems: &Diagnostics, color: bool, with_warnings: bool) {
     for problem in problems.iter() {
-        eprintln!("{}\n", problem.render(color));
+        if with_warnings || problem.severity == Severity::Error {
+            eprintln!("{}\n", problem.render(color));
+        }
     }
 }
 

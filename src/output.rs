@@ -12,10 +12,8 @@ use std::sync::Mutex;
 
 use walkdir::WalkDir;
 
-use crate::content::CONTENT_DIR;
-use crate::render::theme::{EMBEDDED_ASSETS, TEMPLATES_DIR};
-
-pub const STATIC_DIR: &str = "static";
+use crate::layout::{CONTENT_DIR, GIT_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::render::{Sink, SiteFile};
 
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -68,7 +66,7 @@ impl OutputDir {
                 "it contains the site folder; choose a folder of its own, such as `public/`",
             ));
         }
-        for kept in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, ".git"] {
+        for kept in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, GIT_DIR] {
             if output.starts_with(root.join(kept)) {
                 return Err(unsafe_output(&format!("it is inside `{kept}/`, which holds your own files; choose a folder of its own, such as `public/`")));
             }
@@ -83,34 +81,31 @@ impl OutputDir {
         &self.path
     }
 
-    /// Starts writing a build: the embedded theme assets and the site's
-    /// `static/` files go in at once, pages through [`Staging::put`] as they
-    /// are rendered, and nothing reaches the output folder before
+    /// Starts writing a build: files go in through [`Staging::put`] as they
+    /// are made, and nothing reaches the output folder before
     /// [`Staging::commit`].
-    pub fn begin(&self, static_dir: &Path) -> Result<Staging<'_>, OutputError> {
+    pub fn begin(&self) -> Result<Staging<'_>, OutputError> {
         self.remove_abandoned_staging()?;
         let dir = self.staging_dir(std::process::id());
         remove_if_present(&dir)?;
         fs::create_dir_all(&dir).map_err(io_error("create the folder", &dir))?;
         let fresh = !self.path.exists() || is_empty(&self.path)?;
-        let staging = Staging {
+        Ok(Staging {
             output: self,
             dir,
             fresh,
             folders: Mutex::default(),
             planned: Mutex::default(),
             changed: Mutex::default(),
-            static_files: 0,
             committed: false,
-        };
-        staging.put_assets(static_dir)
+        })
     }
 
     fn staging_prefix(&self) -> String {
         let name = self
             .path
             .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy());
+            .map_or_else(|| OUTPUT_DIR.into(), |n| n.to_string_lossy());
         format!(".{name}.concord-staging-")
     }
 
@@ -155,30 +150,20 @@ pub struct Staging<'o> {
     planned: Mutex<HashSet<String>>,
     /// The files that are new or differ from the output folder's.
     changed: Mutex<BTreeSet<String>>,
-    static_files: usize,
     committed: bool,
 }
 
-impl Staging<'_> {
-    fn put_assets(mut self, static_dir: &Path) -> Result<Self, OutputError> {
-        let own = static_files(static_dir)?;
-        for (name, bytes) in EMBEDDED_ASSETS {
-            if !own.iter().any(|path| path == name) {
-                self.put(name, bytes)?;
-                self.static_files += 1;
-            }
-        }
-        for relative in &own {
-            let source = static_dir.join(relative);
-            let bytes = fs::read(&source).map_err(io_error("read", &source))?;
-            self.put(relative, &bytes)?;
-            self.static_files += 1;
-        }
-        Ok(self)
-    }
+impl Sink for Staging<'_> {
+    type Error = OutputError;
 
+    fn put(&self, file: SiteFile) -> Result<(), OutputError> {
+        self.write(&file.path, &file.bytes)
+    }
+}
+
+impl Staging<'_> {
     /// Takes one file of the site, by its path in the output folder.
-    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let first = lock(&self.planned).insert(path.to_string());
         let target = self.output.path.join(path);
         if first && !self.fresh && same_bytes(&target, bytes) {
@@ -201,19 +186,21 @@ impl Staging<'_> {
         self.committed = true;
         let changed = std::mem::take(&mut *lock(&self.changed));
         let planned = std::mem::take(&mut *lock(&self.planned));
-        let report = |removed| WriteReport {
-            written: changed.len(),
-            removed,
-            static_files: self.static_files,
-        };
         if self.fresh {
             self.move_in_whole()?;
-            return Ok(report(0));
+            return Ok(WriteReport {
+                changed: changed.into_iter().collect(),
+                removed: Vec::new(),
+            });
         }
         let moved = move_into_place(&self.dir, &self.output.path, &changed);
         let _ = fs::remove_dir_all(&self.dir);
         moved?;
-        Ok(report(remove_stale(&self.output.path, &planned)?))
+        let removed = remove_stale(&self.output.path, &planned)?;
+        Ok(WriteReport {
+            changed: changed.into_iter().collect(),
+            removed,
+        })
     }
 
     fn move_in_whole(&self) -> Result<(), OutputError> {
@@ -244,15 +231,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// What a write did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a write did, by paths relative to the output folder, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteReport {
     /// Files written because they are new or their bytes changed.
-    pub written: usize,
+    pub changed: Vec<String>,
     /// Files removed because the site no longer has them.
-    pub removed: usize,
-    /// Theme assets and files from `static/` in the site.
-    pub static_files: usize,
+    pub removed: Vec<String>,
 }
 
 fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
@@ -298,8 +283,8 @@ fn move_file(from: &Path, to: &Path) -> io::Result<()> {
 
 /// Removes files the site no longer has, and the folders that leaves empty.
 /// Hidden files and folders are never touched: they are not Concord's.
-fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, OutputError> {
-    let mut removed = 0;
+fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<Vec<String>, OutputError> {
+    let mut removed = Vec::new();
     let mut folders = Vec::new();
     let walker = WalkDir::new(output).min_depth(1).contents_first(true);
     for entry in walker {
@@ -317,12 +302,13 @@ fn remove_stale(output: &Path, planned: &HashSet<String>) -> Result<usize, Outpu
             folders.push(entry.path().to_path_buf());
         } else if !planned.contains(&relative) {
             fs::remove_file(entry.path()).map_err(io_error("remove", entry.path()))?;
-            removed += 1;
+            removed.push(relative);
         }
     }
     for folder in folders {
         let _ = fs::remove_dir(folder);
     }
+    removed.sort();
     Ok(removed)
 }
 
@@ -369,30 +355,4 @@ fn remove_if_present(path: &Path) -> Result<(), OutputError> {
         }
         _ => Ok(()),
     }
-}
-
-/// The files under `static_dir`, relative to it with `/` separators; none if it does not exist.
-pub fn static_files(static_dir: &Path) -> Result<Vec<String>, OutputError> {
-    if !static_dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(static_dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(static_dir).to_path_buf();
-            OutputError::Io {
-                action: "read",
-                path,
-                source: error.into(),
-            }
-        })?;
-        if entry.file_type().is_file() {
-            let relative = entry
-                .path()
-                .strip_prefix(static_dir)
-                .unwrap_or(entry.path());
-            files.push(relative.to_string_lossy().replace('\\', "/"));
-        }
-    }
-    Ok(files)
 }

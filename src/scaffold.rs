@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use time::{Date, Month};
 
-use crate::config::{Config, CONFIG_FILE};
-use crate::content::{slug, CONTENT_DIR};
+use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::model::CityLookup;
-use crate::render::theme::TEMPLATES_DIR;
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::model::{slug, CityLookup};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -103,7 +102,7 @@ pub fn new_article(
     };
     let path = root
         .join(CONTENT_DIR)
-        .join("news")
+        .join(NEWS_DIR)
         .join(format!("{}.md", slug::slugify(&request.title)));
     if path.exists() {
         return Err(ScaffoldError::ArticleExists(path));
@@ -194,7 +193,7 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
         &dir.join(TEMPLATES_DIR).join("README.md"),
         INIT_TEMPLATES_NOTE,
     )?;
-    let static_dir = dir.join(crate::output::STATIC_DIR);
+    let static_dir = dir.join(STATIC_DIR);
     fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io {
         path: static_dir,
         source,

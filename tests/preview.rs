@@ -4,8 +4,11 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::sync::Mutex;
 
 use common::*;
+use concord::render::{Sink, SiteFile, StreamError};
 use concord::serve::preview::{Change, Preview};
 use concord::SiteOptions;
 
@@ -62,17 +65,28 @@ fn options(site: &Site) -> SiteOptions {
     }
 }
 
+/// Every file of a full build, kept in memory.
+#[derive(Default)]
+struct Files(Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Sink for Files {
+    type Error = Infallible;
+
+    fn put(&self, file: SiteFile) -> Result<(), Infallible> {
+        let mut files = self.0.lock().unwrap();
+        files.insert(file.path, file.bytes.into_owned());
+        Ok(())
+    }
+}
+
 fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let prepared = concord::prepare(&options(site)).unwrap();
-    let prepared =
-        prepared.unwrap_or_else(|failure| panic!("full build failed:\n{}", failure.problems));
-    let files = prepared
-        .render_all()
-        .unwrap_or_else(|problems| panic!("full build failed:\n{problems}"));
-    files
-        .into_iter()
-        .map(|f| (f.path, f.contents.into_bytes()))
-        .collect()
+    let prepared = concord::prepare(&options(site))
+        .unwrap_or_else(|error| panic!("full build failed:\n{error:?}"));
+    let files = Files::default();
+    if let Err(StreamError::Site(problems)) = prepared.stream(&files) {
+        panic!("full build failed:\n{problems}");
+    }
+    files.0.into_inner().unwrap()
 }
 
 fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {

@@ -6,9 +6,9 @@ use time::{Date, Month, Time};
 use toml::Spanned;
 
 use super::front_matter::{self, RawFrontMatter, Split};
-use super::{markdown, placeholder, slug};
+use super::{markdown, placeholder};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
-use crate::model::{Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
+use crate::model::{slug, Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
 
 const MAX_TITLE: usize = 150;
 const MAX_SUMMARY: usize = 300;

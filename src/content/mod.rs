@@ -5,7 +5,6 @@ pub mod front_matter;
 mod links;
 pub mod markdown;
 mod placeholder;
-pub mod slug;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,11 +16,10 @@ use walkdir::WalkDir;
 
 use crate::config::BaseUrl;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use crate::layout::CONTENT_DIR;
 use crate::model::{Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed};
 use links::{ContentLinks, Target};
-
-pub const CONTENT_DIR: &str = "content";
 
 pub struct LoadOptions<'a> {
     pub cities: &'a CityRegistry,

@@ -131,7 +131,7 @@ pub struct Article {
 impl Article {
     /// The site path of the article page: `news/<slug>/`.
     pub fn path(&self) -> String {
-        format!("news/{}/", self.slug)
+        super::paths::article(&self.slug)
     }
 
     /// Newest first; equal dates by title, then slug, so that every order is deterministic.

@@ -28,12 +28,12 @@ pub struct City {
 impl City {
     /// The site path of the city's page: `cities/<key>/`.
     pub fn path(&self) -> String {
-        format!("cities/{}/", self.key)
+        super::paths::city(&self.key)
     }
 
     /// The site path of the city's Atom feed.
     pub fn feed_path(&self) -> String {
-        format!("{}atom.xml", self.path())
+        super::paths::city_feed(&self.key)
     }
 }
 

@@ -3,8 +3,12 @@
 
 mod article;
 mod city;
+pub mod paths;
 mod site;
+pub mod slug;
 
 pub use article::{Article, PublishedDate, Topic, YearMonth};
 pub use city::{City, CityId, CityLookup, CityRegistry};
-pub use site::{ArticleId, MonthArchive, Partner, Site, TopicIndex, YearArchive};
+pub use site::{
+    ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, YearArchive, YearId,
+};

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::{Article, CityId, CityRegistry, YearMonth};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::CONTENT_DIR;
 
 /// Position of an article in `Site::articles`, so smaller is newer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,6 +17,27 @@ impl ArticleId {
         self.0 as usize
     }
 }
+
+/// A year of the archive: its position in `Site::years`, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearId(u32);
+
+/// A month of the archive: its year, and its position among that year's months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MonthId {
+    year: YearId,
+    month: u32,
+}
+
+impl MonthId {
+    pub fn year(self) -> YearId {
+        self.year
+    }
+}
+
+/// A topic: its position in `Site::topics`, by slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TopicId(u32);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YearArchive {
@@ -111,12 +133,51 @@ impl Site {
         &self.partners[city.index()]
     }
 
-    pub fn archive(&self) -> &[YearArchive] {
-        &self.archive
+    /// Every year with articles, newest first.
+    pub fn years(&self) -> impl Iterator<Item = (YearId, &YearArchive)> {
+        self.archive
+            .iter()
+            .enumerate()
+            .map(|(index, year)| (YearId(index as u32), year))
     }
 
-    pub fn topics(&self) -> &[TopicIndex] {
-        &self.topics
+    pub fn year(&self, id: YearId) -> &YearArchive {
+        &self.archive[id.0 as usize]
+    }
+
+    /// The months of a year that have articles, newest first.
+    pub fn months(&self, year: YearId) -> impl Iterator<Item = (MonthId, &MonthArchive)> {
+        self.year(year)
+            .months
+            .iter()
+            .enumerate()
+            .map(move |(index, month)| {
+                let id = MonthId {
+                    year,
+                    month: index as u32,
+                };
+                (id, month)
+            })
+    }
+
+    pub fn month(&self, id: MonthId) -> &MonthArchive {
+        &self.year(id.year).months[id.month as usize]
+    }
+
+    /// Every topic, by slug.
+    pub fn topics(&self) -> impl Iterator<Item = (TopicId, &TopicIndex)> {
+        self.topics
+            .iter()
+            .enumerate()
+            .map(|(index, topic)| (TopicId(index as u32), topic))
+    }
+
+    pub fn topic(&self, id: TopicId) -> &TopicIndex {
+        &self.topics[id.0 as usize]
+    }
+
+    pub fn has_topics(&self) -> bool {
+        !self.topics.is_empty()
     }
 
     /// The next older article.
@@ -160,10 +221,11 @@ fn without_duplicate_slugs(mut articles: Vec<Arc<Article>>) -> (Vec<Arc<Article>
         if first != article.file {
             problems.push(
                 Diagnostic::error(format!(
-                    "`{first}` and `{}` would both be published at /news/{}/",
-                    article.file, article.slug
+                    "`{first}` and `{}` would both be published at /{}",
+                    article.file,
+                    article.path()
                 ))
-                .in_file(format!("content/{}", article.file))
+                .in_file(format!("{CONTENT_DIR}/{}", article.file))
                 .help("give one of them a different title, or set `slug = \"...\"` in its front matter"),
             );
         }
@@ -326,15 +388,14 @@ mod tests {
     #[test]
     fn archive_groups_by_year_and_month() {
         let site = site();
-        let archive = site.archive();
+        let years: Vec<_> = site.years().collect();
         assert_eq!(
-            archive.iter().map(|y| y.year).collect::<Vec<_>>(),
+            years.iter().map(|(_, y)| y.year).collect::<Vec<_>>(),
             [2023, 2020]
         );
-        let months: Vec<_> = archive[1]
-            .months
-            .iter()
-            .map(|m| (m.month.month, m.articles.len()))
+        let months: Vec<_> = site
+            .months(years[1].0)
+            .map(|(_, m)| (m.month.month, m.articles.len()))
             .collect();
         assert_eq!(months, [(6, 2), (5, 1)]);
     }

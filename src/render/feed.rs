@@ -1,10 +1,9 @@
-//! Atom 1.0 feeds, the sitemap and robots.txt: written directly rather than
-//! through templates, so that they are always well-formed XML.
+//! Atom 1.0 feeds: written directly rather than through templates, so that
+//! they are always well-formed XML.
 
 use std::fmt::Write;
 
 use super::escape::escape;
-use super::plan::Page;
 use crate::config::BaseUrl;
 use crate::model::{ArticleId, Site};
 
@@ -86,34 +85,4 @@ fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId)
         escape(&article.body_html)
     );
     xml.push_str("  </entry>\n");
-}
-
-/// Every page a reader can reach, with the article's date as `lastmod` on article pages.
-pub fn sitemap(site: &Site, base_url: &BaseUrl, pages: &[Page]) -> String {
-    let mut xml = String::with_capacity(128 + pages.len() * 96);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for page in pages.iter().filter(|p| p.kind.is_listed()) {
-        let _ = write!(
-            xml,
-            "  <url><loc>{}</loc>",
-            escape(&base_url.join(&page.path))
-        );
-        if let super::plan::PageKind::Article(id) = page.kind {
-            let _ = write!(
-                xml,
-                "<lastmod>{}</lastmod>",
-                site.article(id).date.iso_date()
-            );
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-pub fn robots(base_url: &BaseUrl) -> String {
-    format!(
-        "User-agent: *\nAllow: /\nSitemap: {}\n",
-        base_url.join("sitemap.xml")
-    )
 }

@@ -1,150 +1,223 @@
-//! The site model into files: a page plan, typed views, Tera, feeds. Pages
-//! are rendered in parallel; nothing here touches the disk.
+//! The site model into files: a page plan, a kind per page with its typed
+//! view, Tera, feeds. Every file of a site, pages and assets alike, comes
+//! out of one stream into a [`Sink`]: the output folder, the preview's
+//! memory, or nothing (for `check`). Pages are rendered in parallel;
+//! nothing here touches the disk but to read `static/` files.
 
 mod escape;
 mod feed;
 pub mod fingerprint;
-mod pages;
+pub mod kinds;
 pub mod plan;
+mod renderer;
 pub mod theme;
 pub mod views;
 
-use std::convert::Infallible;
-use std::sync::Mutex;
+use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use crate::assets::Assets;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
-use pages::Renderer;
-use plan::{Page, PageKind};
+use plan::Page;
+use renderer::Renderer;
 pub use theme::Theme;
 
-/// One rendered file, with its path relative to the output folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenderedFile {
-    pub path: String,
-    pub contents: String,
+/// What a file of the site is, for counts and for the order of publishing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Article,
+    /// A list of articles or of cities, dates or topics.
+    List,
+    Feed,
+    /// The 404 page, the sitemap and robots.txt.
+    Other,
+    /// A theme asset or a file from `static/`, published as it is.
+    Static,
 }
 
-/// How many files of each kind a build made, for the summary line.
+impl FileKind {
+    /// Whether the file is an HTML page a reader can reach (and so belongs in the sitemap).
+    pub fn is_page(self) -> bool {
+        matches!(self, FileKind::Article | FileKind::List)
+    }
+}
+
+/// One file of the site, with its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFile {
+    pub path: String,
+    pub bytes: Cow<'static, [u8]>,
+    pub kind: FileKind,
+}
+
+/// Where the files of a site go. `put` is called from many threads at once.
+pub trait Sink: Sync {
+    type Error: Send;
+
+    fn put(&self, file: SiteFile) -> Result<(), Self::Error>;
+}
+
+/// A sink that keeps nothing, for checking that every page renders.
+pub struct Discard;
+
+impl Sink for Discard {
+    type Error = std::convert::Infallible;
+
+    fn put(&self, _: SiteFile) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// How many files of each kind were streamed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PageCounts {
+pub struct FileCounts {
     pub articles: usize,
     pub lists: usize,
     pub feeds: usize,
     pub other: usize,
+    pub static_files: usize,
 }
 
-impl PageCounts {
-    fn of(pages: &[Page]) -> PageCounts {
-        let mut counts = PageCounts::default();
-        for page in pages {
-            counts.count(page.kind);
-        }
-        counts
-    }
-
-    fn count(&mut self, kind: PageKind) {
+impl FileCounts {
+    fn add(&mut self, kind: FileKind) {
         match kind {
-            PageKind::Article(_) => self.articles += 1,
-            PageKind::SiteFeed | PageKind::CityFeed(_) => self.feeds += 1,
-            PageKind::NotFound | PageKind::Sitemap | PageKind::Robots => self.other += 1,
-            _ => self.lists += 1,
+            FileKind::Article => self.articles += 1,
+            FileKind::List => self.lists += 1,
+            FileKind::Feed => self.feeds += 1,
+            FileKind::Other => self.other += 1,
+            FileKind::Static => self.static_files += 1,
         }
+    }
+
+    pub fn total(&self) -> usize {
+        self.articles + self.lists + self.feeds + self.other + self.static_files
     }
 }
 
-/// Why streaming pages stopped.
+/// Why streaming stopped.
 #[derive(Debug)]
 pub enum StreamError<E> {
-    /// Pages that could not be rendered.
-    Pages(Diagnostics),
+    /// Pages that could not be rendered, or assets that could not be read.
+    Site(Diagnostics),
     /// What the sink refused.
     Sink(E),
 }
 
-/// Renders the planned `pages` in parallel and hands each to `sink` as soon
-/// as it is ready, so that a large site is never held in memory whole.
-pub fn render_each<E: Send>(
-    site: &Site,
-    config: &Config,
-    theme: &Theme,
-    pages: &[Page],
-    sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
-) -> Result<PageCounts, StreamError<E>> {
-    let all: Vec<usize> = (0..pages.len()).collect();
-    stream(
-        &Renderer::new(site, config, theme, pages),
-        pages,
-        &all,
-        sink,
-    )?;
-    Ok(PageCounts::of(pages))
+/// Which files to stream.
+#[derive(Debug, Clone, Copy)]
+pub enum Selection<'s> {
+    Everything,
+    /// The pages at these positions of the plan, and the assets if asked for.
+    Some {
+        pages: &'s [usize],
+        assets: bool,
+    },
 }
 
-/// Renders the pages at `selected` positions of the plan `pages` into memory.
-pub fn render_selected(
-    site: &Site,
-    config: &Config,
-    theme: &Theme,
-    pages: &[Page],
-    selected: &[usize],
-) -> Result<Vec<RenderedFile>, Diagnostics> {
-    let files = Mutex::new(Vec::with_capacity(selected.len()));
-    let keep = |file| {
-        files
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(file);
-        Ok::<(), Infallible>(())
-    };
-    match stream(
-        &Renderer::new(site, config, theme, pages),
-        pages,
-        selected,
-        &keep,
-    ) {
-        Ok(()) => Ok(files
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())),
-        Err(StreamError::Pages(problems)) => Err(problems),
-        Err(StreamError::Sink(never)) => match never {},
-    }
+/// The files of one site, ready to be streamed.
+pub struct SiteFiles<'a> {
+    renderer: Renderer<'a>,
+    pages: &'a [Page],
+    assets: &'a Assets,
 }
 
-/// Renders the `selected` pages in parallel into `sink`; reports every page
-/// that fails, each broken template once.
-fn stream<E: Send>(
-    renderer: &Renderer<'_>,
-    pages: &[Page],
-    selected: &[usize],
-    sink: &(dyn Fn(RenderedFile) -> Result<(), E> + Sync),
-) -> Result<(), StreamError<E>> {
-    let results: Vec<Result<(), StreamError<E>>> = selected
-        .par_iter()
-        .map(|&index| {
-            let page = &pages[index];
-            let contents = renderer
-                .render(page)
-                .map_err(|p| StreamError::Pages(p.into()))?;
-            sink(RenderedFile {
-                path: page.output_file(),
-                contents,
-            })
-            .map_err(StreamError::Sink)
-        })
-        .collect();
-    let mut problems = Diagnostics::default();
-    for result in results {
-        match result {
-            Err(StreamError::Sink(error)) => return Err(StreamError::Sink(error)),
-            Err(StreamError::Pages(found)) => add_once(&mut problems, found),
-            Ok(()) => {}
+impl<'a> SiteFiles<'a> {
+    pub fn new(
+        site: &'a Site,
+        config: &'a Config,
+        theme: &'a Theme,
+        pages: &'a [Page],
+        assets: &'a Assets,
+    ) -> Self {
+        SiteFiles {
+            renderer: Renderer::new(site, config, theme, pages),
+            pages,
+            assets,
         }
     }
-    problems.into_result(()).map_err(StreamError::Pages)
+
+    /// Hands every selected file to `sink` as soon as it is ready (assets
+    /// first, then pages rendered in parallel), so that a large site is
+    /// never held in memory whole. Reports every page that fails, each
+    /// broken template once.
+    pub fn stream<S: Sink>(
+        &self,
+        selection: Selection<'_>,
+        sink: &S,
+    ) -> Result<FileCounts, StreamError<S::Error>> {
+        let all: Vec<usize>;
+        let (pages, assets) = match selection {
+            Selection::Everything => {
+                all = (0..self.pages.len()).collect();
+                (all.as_slice(), true)
+            }
+            Selection::Some { pages, assets } => (pages, assets),
+        };
+        let mut counts = FileCounts::default();
+        if assets {
+            self.stream_assets(sink, &mut counts)?;
+        }
+        self.stream_pages(pages, sink)?;
+        for &index in pages {
+            counts.add(self.pages[index].kind.file_kind());
+        }
+        Ok(counts)
+    }
+
+    fn stream_assets<S: Sink>(
+        &self,
+        sink: &S,
+        counts: &mut FileCounts,
+    ) -> Result<(), StreamError<S::Error>> {
+        for asset in self.assets.iter() {
+            let bytes = asset
+                .read()
+                .map_err(|problem| StreamError::Site(problem.into()))?;
+            let file = SiteFile {
+                path: asset.path.clone(),
+                bytes,
+                kind: FileKind::Static,
+            };
+            sink.put(file).map_err(StreamError::Sink)?;
+            counts.add(FileKind::Static);
+        }
+        Ok(())
+    }
+
+    fn stream_pages<S: Sink>(
+        &self,
+        selected: &[usize],
+        sink: &S,
+    ) -> Result<(), StreamError<S::Error>> {
+        let results: Vec<Result<(), StreamError<S::Error>>> = selected
+            .par_iter()
+            .map(|&index| {
+                let page = &self.pages[index];
+                let contents = self
+                    .renderer
+                    .render(page)
+                    .map_err(|problem| StreamError::Site(problem.into()))?;
+                let file = SiteFile {
+                    path: page.output_file(),
+                    bytes: Cow::Owned(contents.into_bytes()),
+                    kind: page.kind.file_kind(),
+                };
+                sink.put(file).map_err(StreamError::Sink)
+            })
+            .collect();
+        let mut problems = Diagnostics::default();
+        for result in results {
+            match result {
+                Err(StreamError::Sink(error)) => return Err(StreamError::Sink(error)),
+                Err(StreamError::Site(found)) => add_once(&mut problems, found),
+                Ok(()) => {}
+            }
+        }
+        problems.into_result(()).map_err(StreamError::Site)
+    }
 }
 
 /// One broken template fails every page made with it: report it once.

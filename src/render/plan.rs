@@ -1,201 +1,118 @@
-//! The page plan: every file the site consists of, decided before anything is rendered.
+//! The page plan: every page of the site, decided before anything is
+//! rendered, with the slice of its list that a paginated page shows.
 
 use std::num::NonZeroUsize;
+use std::ops::Range;
 
-use super::views::{month_path, topic_path, year_path};
-use crate::model::{ArticleId, CityId, Site};
+pub use super::kinds::{plan, PageKind};
+use crate::model::{paths, Site};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageKind {
-    Home,
-    Article(ArticleId),
-    Cities,
-    City(CityId),
-    Archive,
-    /// Index into `Site::archive()`.
-    Year(usize),
-    /// Indexes into `Site::archive()` and that year's months.
-    Month(usize, usize),
-    Topics,
-    /// Index into `Site::topics()`.
-    Topic(usize),
-    NotFound,
-    SiteFeed,
-    CityFeed(CityId),
-    Sitemap,
-    Robots,
-}
-
-impl PageKind {
-    /// The template an HTML page is rendered with; `None` for the files
-    /// Concord writes itself.
-    pub fn template(self) -> Option<&'static str> {
-        Some(match self {
-            PageKind::Home => "index.html",
-            PageKind::Article(_) => "article.html",
-            PageKind::Cities => "cities.html",
-            PageKind::City(_) => "city.html",
-            PageKind::Archive => "archive.html",
-            PageKind::Year(_) => "year.html",
-            PageKind::Month(..) => "month.html",
-            PageKind::Topics => "topics.html",
-            PageKind::Topic(_) => "topic.html",
-            PageKind::NotFound => "404.html",
-            PageKind::SiteFeed | PageKind::CityFeed(_) | PageKind::Sitemap | PageKind::Robots => {
-                return None
-            }
-        })
-    }
-
-    /// What templates see as `page.kind`.
-    pub fn name(self) -> &'static str {
-        match self {
-            PageKind::Home => "home",
-            PageKind::Article(_) => "article",
-            PageKind::Cities => "cities",
-            PageKind::City(_) => "city",
-            PageKind::Archive => "archive",
-            PageKind::Year(_) => "year",
-            PageKind::Month(..) => "month",
-            PageKind::Topics => "topics",
-            PageKind::Topic(_) => "topic",
-            PageKind::NotFound => "404",
-            PageKind::SiteFeed | PageKind::CityFeed(_) => "feed",
-            PageKind::Sitemap => "sitemap",
-            PageKind::Robots => "robots",
-        }
-    }
-
-    /// Whether the page is an HTML page a reader can reach (and so belongs in the sitemap).
-    pub fn is_listed(self) -> bool {
-        !matches!(
-            self,
-            PageKind::NotFound
-                | PageKind::SiteFeed
-                | PageKind::CityFeed(_)
-                | PageKind::Sitemap
-                | PageKind::Robots
-        )
-    }
-}
-
-/// One file of the site, not yet rendered.
+/// One page of the site, not yet rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub kind: PageKind,
-    /// The page of a paginated list, from 1; 1 for everything else.
-    pub number: usize,
     /// The site path: `news/x/`, `cities/xuzhou/page/2/`, `atom.xml`; empty for the home page.
     pub path: String,
+    /// Which part of its list the page shows; `None` for a page that is no list.
+    pub list: Option<Pager>,
+}
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pager {
+    /// The path of the list's first page.
+    pub base: String,
+    /// From 1.
+    pub number: usize,
+    pub total: usize,
+    /// The positions in the list of the items this page shows.
+    pub items: Range<usize>,
+}
+
+/// The pager of a page that is no list: one page that shows everything.
+static WHOLE: Pager = Pager {
+    base: String::new(),
+    number: 1,
+    total: 1,
+    items: 0..usize::MAX,
+};
+
+impl Pager {
+    /// The items of `list` that this page shows.
+    pub fn on_page<'l, T>(&self, list: &'l [T]) -> &'l [T] {
+        let end = self.items.end.min(list.len());
+        &list[self.items.start.min(end)..end]
+    }
 }
 
 impl Page {
-    fn new(kind: PageKind, path: String) -> Page {
-        Page {
-            kind,
-            number: 1,
-            path,
-        }
+    /// Which slice of its list the page shows; everything, for a page that is no list.
+    pub fn pager(&self) -> &Pager {
+        self.list.as_ref().unwrap_or(&WHOLE)
+    }
+
+    /// Which page of a paginated list this is, from 1; 1 for everything else.
+    pub fn number(&self) -> usize {
+        self.pager().number
     }
 
     /// Where the page is written, relative to the output folder.
     pub fn output_file(&self) -> String {
-        if self.path.is_empty() || self.path.ends_with('/') {
-            format!("{}index.html", self.path)
-        } else {
-            self.path.clone()
+        paths::output_file(&self.path)
+    }
+}
+
+/// Collects the pages each kind plans.
+pub struct Planner<'s> {
+    site: &'s Site,
+    per_page: NonZeroUsize,
+    pages: Vec<Page>,
+}
+
+impl<'s> Planner<'s> {
+    pub(super) fn new(site: &'s Site, per_page: NonZeroUsize) -> Planner<'s> {
+        Planner {
+            site,
+            per_page,
+            pages: Vec::new(),
         }
     }
-}
 
-/// The path of page `number` of a list whose first page is at `base`.
-pub fn pager_path(base: &str, number: usize) -> String {
-    if number <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{number}/")
+    pub fn site(&self) -> &'s Site {
+        self.site
     }
-}
 
-/// How many pages a list of `count` items takes; an empty list still has its first page.
-pub fn page_count(count: usize, per_page: NonZeroUsize) -> usize {
-    count.div_ceil(per_page.get()).max(1)
-}
+    /// Plans a page that is no list.
+    pub fn single(&mut self, kind: impl Into<PageKind>, path: impl Into<String>) {
+        self.pages.push(Page {
+            kind: kind.into(),
+            path: path.into(),
+            list: None,
+        });
+    }
 
-/// Every page of the site, in a stable order.
-pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
-    let mut pages = Vec::new();
-    let mut paginated = |kind: PageKind, base: String, count: usize| {
-        for number in 1..=page_count(count, per_page) {
-            pages.push(Page {
+    /// Plans every page of a list of `count` items whose first page is at
+    /// `base`; an empty list still has its first page.
+    pub fn list(&mut self, kind: impl Into<PageKind>, base: String, count: usize) {
+        let kind = kind.into();
+        let per_page = self.per_page.get();
+        let total = count.div_ceil(per_page).max(1);
+        for number in 1..=total {
+            let start = (number - 1) * per_page;
+            self.pages.push(Page {
                 kind,
-                number,
-                path: pager_path(&base, number),
+                path: paths::pager(&base, number),
+                list: Some(Pager {
+                    base: base.clone(),
+                    number,
+                    total,
+                    items: start..(start + per_page).min(count),
+                }),
             });
         }
-    };
-    paginated(PageKind::Home, String::new(), site.all().len());
-    for (id, city) in site.cities().iter() {
-        paginated(PageKind::City(id), city.path(), site.articles_in(id).len());
-    }
-    for (y, year) in site.archive().iter().enumerate() {
-        paginated(PageKind::Year(y), year_path(year.year), year.articles.len());
-        for (m, month) in year.months.iter().enumerate() {
-            let base = month_path(month.month.year, month.month.month);
-            paginated(PageKind::Month(y, m), base, month.articles.len());
-        }
-    }
-    for (t, topic) in site.topics().iter().enumerate() {
-        paginated(
-            PageKind::Topic(t),
-            topic_path(&topic.slug),
-            topic.articles.len(),
-        );
-    }
-    pages.extend(
-        site.all()
-            .iter()
-            .map(|id| Page::new(PageKind::Article(*id), site.article(*id).path())),
-    );
-    pages.push(Page::new(PageKind::Cities, "cities/".into()));
-    pages.push(Page::new(PageKind::Archive, "archive/".into()));
-    if !site.topics().is_empty() {
-        pages.push(Page::new(PageKind::Topics, "topics/".into()));
-    }
-    pages.push(Page::new(PageKind::NotFound, "404.html".into()));
-    pages.push(Page::new(PageKind::SiteFeed, "atom.xml".into()));
-    for (id, city) in site.cities().iter() {
-        pages.push(Page::new(PageKind::CityFeed(id), city.feed_path()));
-    }
-    pages.push(Page::new(PageKind::Sitemap, "sitemap.xml".into()));
-    pages.push(Page::new(PageKind::Robots, "robots.txt".into()));
-    pages
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pager_paths() {
-        assert_eq!(pager_path("", 1), "");
-        assert_eq!(pager_path("", 2), "page/2/");
-        assert_eq!(pager_path("cities/wuxi/", 3), "cities/wuxi/page/3/");
     }
 
-    #[test]
-    fn page_counts() {
-        let ten = NonZeroUsize::new(10).unwrap();
-        assert_eq!(page_count(0, ten), 1);
-        assert_eq!(page_count(10, ten), 1);
-        assert_eq!(page_count(11, ten), 2);
-    }
-
-    #[test]
-    fn output_files() {
-        let page = |path: &str| Page::new(PageKind::Home, path.into());
-        assert_eq!(page("").output_file(), "index.html");
-        assert_eq!(page("news/a/").output_file(), "news/a/index.html");
-        assert_eq!(page("atom.xml").output_file(), "atom.xml");
+    pub(super) fn finish(self) -> Vec<Page> {
+        self.pages
     }
 }

@@ -11,8 +11,7 @@ use walkdir::WalkDir;
 
 use super::escape::escape;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
-
-pub const TEMPLATES_DIR: &str = "templates";
+use crate::layout::TEMPLATES_DIR;
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -43,11 +42,6 @@ pub fn embedded_template(name: &str) -> Option<&'static str> {
         .find(|(n, _)| *n == name)
         .map(|(_, text)| *text)
 }
-
-/// The default theme's assets, written to the output root unless the site's
-/// `static/` has a file of the same name.
-pub const EMBEDDED_ASSETS: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../../static/style.css"))];
 
 /// A template's text and where it came from, for error messages.
 struct Source {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::{BaseUrl, Config};
-use crate::model::{Article, CityId, Site};
+use crate::model::{paths, Article, CityId, Site};
 
 /// `site` in every template.
 #[derive(Debug, Serialize)]
@@ -25,8 +25,8 @@ impl<'a> SiteView<'a> {
             description: &config.description,
             language: &config.language,
             base_url: config.base_url.as_str(),
-            feed_url: config.base_url.join("atom.xml"),
-            has_topics: !site.topics().is_empty(),
+            feed_url: config.base_url.join(paths::SITE_FEED),
+            has_topics: site.has_topics(),
             extra: &config.extra,
         }
     }
@@ -124,7 +124,7 @@ impl<'a> ArticleView<'a> {
                 .iter()
                 .map(|topic| TopicLink {
                     name: &topic.name,
-                    url: base_url.join(&topic_path(&topic.slug)),
+                    url: base_url.join(&paths::topic(&topic.slug)),
                 })
                 .collect(),
             summary_text: &article.summary_text,
@@ -180,16 +180,4 @@ pub struct TopicCount<'a> {
     pub name: &'a str,
     pub url: String,
     pub count: usize,
-}
-
-pub fn topic_path(slug: &str) -> String {
-    format!("topics/{slug}/")
-}
-
-pub fn year_path(year: i32) -> String {
-    format!("archive/{year:04}/")
-}
-
-pub fn month_path(year: i32, month: u8) -> String {
-    format!("archive/{year:04}/{month:02}/")
 }

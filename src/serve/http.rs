@@ -1,13 +1,12 @@
-//! The preview's HTTP side: the site from memory, `static/` from disk through
-//! tower-http, a server-sent-events endpoint that tells tabs to reload, and
-//! the current errors for the overlay. Nothing outside the site is served.
+//! The preview's HTTP side: the site from memory (pages and assets alike,
+//! exactly the files a build writes), a server-sent-events endpoint that
+//! tells tabs to reload, and the current errors for the overlay. Nothing
+//! outside the site is served.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -16,10 +15,8 @@ use axum::routing::get;
 use axum::Router;
 use futures_util::stream::{self, Stream};
 use tokio::sync::{broadcast, watch};
-use tower::ServiceExt;
-use tower_http::services::ServeDir;
 
-use crate::render::theme::EMBEDDED_ASSETS;
+use crate::model::paths;
 
 const EVENTS_PATH: &str = "/__concord/events";
 const ERRORS_PATH: &str = "/__concord/errors";
@@ -47,7 +44,6 @@ pub struct AppState {
     pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
     pub notices: broadcast::Sender<Notice>,
     pub shutdown: watch::Receiver<bool>,
-    pub static_dir: PathBuf,
 }
 
 impl AppState {
@@ -115,16 +111,14 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
         Err(status) => return status.into_response(),
     };
     let snapshot = state.current();
-    let index = format!("{path}index.html");
-    let lookup = if path.is_empty() || path.ends_with('/') {
-        &index
-    } else {
-        &path
-    };
-    if let Some(bytes) = snapshot.files.get(lookup.as_str()) {
-        return file_response(lookup, bytes, StatusCode::OK);
+    let lookup = paths::output_file(&path);
+    if let Some(bytes) = snapshot.files.get(&lookup) {
+        return file_response(&lookup, bytes, StatusCode::OK);
     }
-    if snapshot.files.contains_key(&format!("{path}/index.html")) {
+    if snapshot
+        .files
+        .contains_key(&paths::output_file(&format!("{path}/")))
+    {
         let query = request
             .uri()
             .query()
@@ -136,22 +130,15 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
         )
             .into_response();
     }
-    let Ok(from_disk) = ServeDir::new(&state.static_dir).oneshot(request).await;
-    if from_disk.status() != StatusCode::NOT_FOUND {
-        return from_disk.map(Body::new);
-    }
-    if let Some((name, bytes)) = EMBEDDED_ASSETS.iter().find(|(name, _)| *name == path) {
-        return file_response(name, bytes, StatusCode::OK);
-    }
     not_found(&snapshot)
 }
 
 fn not_found(snapshot: &Snapshot) -> Response {
-    match snapshot.files.get("404.html") {
-        Some(page) => file_response("404.html", page, StatusCode::NOT_FOUND),
+    match snapshot.files.get(paths::NOT_FOUND) {
+        Some(page) => file_response(paths::NOT_FOUND, page, StatusCode::NOT_FOUND),
         None => {
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord preview</title></head><body><h1>Concord preview</h1><p>The site has not built yet.</p></body></html>";
-            file_response("404.html", page.as_bytes(), StatusCode::NOT_FOUND)
+            file_response(paths::NOT_FOUND, page.as_bytes(), StatusCode::NOT_FOUND)
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `concord serve`: the site kept in memory, served over HTTP on loopback,
 //! rebuilt as files change, with every open tab reloaded. Split by concern:
 //! `preview` (the site and incremental rebuilds), `watch` (files), `http`.
+//! What happens is told to the caller as [`Event`]s; nothing here prints.
 
 pub mod http;
 pub mod preview;
@@ -11,14 +12,14 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch as signal};
 
-use crate::config::CONFIG_FILE;
-use crate::diagnostics::{count, Diagnostics, Severity};
-use crate::SiteOptions;
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AppState, Notice, Snapshot};
-use preview::{Preview, RebuildReport};
+use preview::{Change, Preview, RebuildReport};
 use watch::Watcher;
 
 #[derive(Debug, Clone)]
@@ -30,14 +31,12 @@ pub struct ServeOptions {
     pub include_drafts: bool,
     /// Opens the site in the default browser once it is served.
     pub open: bool,
-    /// Colours in terminal reports.
-    pub color: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("`{}` is not a site folder: it has no {CONFIG_FILE}", .0.display())]
-    NotASite(PathBuf),
+    #[error(transparent)]
+    Site(#[from] pipeline::Error),
     #[error("port {port} is already in use on {bind}; choose another with --port, or --port 0 for any free port")]
     PortInUse { bind: IpAddr, port: u16 },
     #[error("cannot listen on {address}: {source}")]
@@ -51,46 +50,81 @@ pub enum ServeError {
     Runtime(io::Error),
 }
 
+/// What the preview tells its front end.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// It listens on an address that other computers can reach.
+    Exposed { bind: IpAddr },
+    /// The first build is done and the site is served at `url`.
+    Serving {
+        url: &'a str,
+        files: usize,
+        elapsed: Duration,
+        problems: &'a Diagnostics,
+    },
+    /// Files changed and the site was rebuilt; with errors in `problems`,
+    /// the last good site is still served.
+    Rebuilt {
+        report: &'a RebuildReport,
+        problems: &'a Diagnostics,
+    },
+    /// A rebuild stopped on a bug in Concord; the last good site is still served.
+    RebuildPanicked,
+    /// `--open` could not start a browser.
+    BrowserNotOpened { url: &'a str },
+    /// Ctrl-C: the server stopped.
+    Stopped,
+}
+
+/// Receives the preview's events, from more than one thread.
+pub type Reporter = Arc<dyn Fn(Event<'_>) + Send + Sync>;
+
 /// Builds the site, serves it and rebuilds it on every change until Ctrl-C.
-pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
-    if !options.root.join(CONFIG_FILE).is_file() {
-        return Err(ServeError::NotASite(options.root.clone()));
-    }
+pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError> {
+    let site = SiteDir::open(&options.root)?;
     let listener = listen(options.bind, options.port)?;
     let address = listener.local_addr().map_err(ServeError::Runtime)?;
     let url = served_url(address);
     if !options.bind.is_loopback() {
-        eprintln!("warning: serving on {}, so anyone on your network can read the preview; use --bind 127.0.0.1 to keep it to this computer", options.bind);
+        report(Event::Exposed { bind: options.bind });
     }
-    let site = SiteOptions {
+    // Watching starts before the first build, so that no save during it is missed.
+    let watcher = Watcher::new(site.root()).map_err(|e| ServeError::Watch(e.to_string()))?;
+    let started = Instant::now();
+    let preview = Preview::new(SiteOptions {
         root: options.root.clone(),
         base_url: Some(url.clone()),
         include_drafts: options.include_drafts,
-    };
-    // Watching starts before the first build, so that no save during it is missed.
-    let watcher = Watcher::new(&options.root).map_err(|e| ServeError::Watch(e.to_string()))?;
-    let started = std::time::Instant::now();
-    let preview = Preview::new(site);
-    print_problems(preview.problems(), options.color, true);
-    println!(
-        "Serving {} files at {url} (built in {} ms). Press Ctrl-C to stop.",
-        preview.files().len(),
-        started.elapsed().as_millis()
-    );
+    });
+    report(Event::Serving {
+        url: &url,
+        files: preview.files().len(),
+        elapsed: started.elapsed(),
+        problems: preview.problems(),
+    });
     let (notices, _) = broadcast::channel(16);
     let (stop, shutdown) = signal::channel(false);
     let state = AppState {
         snapshot: Arc::new(RwLock::new(Arc::new(snapshot(&preview)))),
         notices,
         shutdown,
-        static_dir: preview.static_dir(),
     };
     let rebuilder = state.clone();
-    let color = options.color;
-    std::thread::spawn(move || rebuild_on_change(preview, &watcher, &rebuilder, color));
-    if options.open {
-        open_browser(&url);
+    let rebuild_report = report.clone();
+    std::thread::spawn(move || rebuild_on_change(preview, &watcher, &rebuilder, &rebuild_report));
+    if options.open && !open_browser(&url) {
+        report(Event::BrowserNotOpened { url: &url });
     }
+    run_server(listener, state, stop)?;
+    report(Event::Stopped);
+    Ok(())
+}
+
+fn run_server(
+    listener: TcpListener,
+    state: AppState,
+    stop: signal::Sender<bool>,
+) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -109,9 +143,7 @@ pub fn serve(options: &ServeOptions) -> Result<(), ServeError> {
             .with_graceful_shutdown(stopped)
             .await
             .map_err(ServeError::Runtime)
-    })?;
-    println!("Stopped.");
-    Ok(())
+    })
 }
 
 fn listen(bind: IpAddr, port: u16) -> Result<TcpListener, ServeError> {
@@ -145,30 +177,29 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
-fn rebuild_on_change(mut preview: Preview, watcher: &Watcher, state: &AppState, color: bool) {
+fn rebuild_on_change(mut preview: Preview, watcher: &Watcher, state: &AppState, report: &Reporter) {
     while let Some(burst) = watcher.next_burst() {
+        let mut changes = burst.changes;
         // A static file can be what a link was missing, so even then the
-        // site is checked again. A bug must not stop the preview.
-        let applied = std::panic::catch_unwind(AssertUnwindSafe(|| preview.apply(&burst.changes)));
-        let Ok(report) = applied else {
-            eprintln!("error: the rebuild stopped on a bug in Concord (please report it); still serving the last good site");
+        // site is checked again.
+        if burst.static_changed {
+            changes.push(Change::Static);
+        }
+        // A bug must not stop the preview.
+        let applied = std::panic::catch_unwind(AssertUnwindSafe(|| preview.apply(&changes)));
+        let Ok(rebuilt) = applied else {
+            report(Event::RebuildPanicked);
             continue;
         };
-        let report = (!burst.changes.is_empty()).then_some(report);
         let fresh = Arc::new(snapshot(&preview));
         let failed = !fresh.errors.is_empty();
         if let Ok(mut current) = state.snapshot.write() {
             *current = fresh;
         }
-        print_problems(preview.problems(), color, false);
-        match report {
-            Some(_) if failed => eprintln!(
-                "error: could not rebuild: {}; still serving the last good site",
-                count(preview.problems().error_count(), "error")
-            ),
-            Some(report) => println!("{}", describe(&report)),
-            None => println!("static files changed"),
-        }
+        report(Event::Rebuilt {
+            report: &rebuilt,
+            problems: preview.problems(),
+        });
         let _ = state.notices.send(if failed {
             Notice::Problems
         } else {
@@ -177,29 +208,8 @@ fn rebuild_on_change(mut preview: Preview, watcher: &Watcher, state: &AppState, 
     }
 }
 
-fn describe(report: &RebuildReport) -> String {
-    let removed = match report.removed {
-        0 => String::new(),
-        n => format!(", removed {}", count(n, "page")),
-    };
-    format!(
-        "rebuilt {}{removed} in {} ms",
-        count(report.rendered, "page"),
-        report.elapsed.as_millis()
-    )
-}
-
-/// Errors always; warnings only when asked (at start), so that every save
-/// does not repeat them.
-fn print_problems(problems: &Diagnostics, color: bool, with_warnings: bool) {
-    for problem in problems.iter() {
-        if with_warnings || problem.severity == Severity::Error {
-            eprintln!("{}\n", problem.render(color));
-        }
-    }
-}
-
-fn open_browser(url: &str) {
+/// Whether a browser could be started.
+fn open_browser(url: &str) -> bool {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -207,7 +217,5 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(opener).arg(url).spawn().is_err() {
-        eprintln!("note: could not open a browser; open {url} yourself");
-    }
+    std::process::Command::new(opener).arg(url).spawn().is_ok()
 }

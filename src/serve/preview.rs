@@ -4,20 +4,21 @@
 //! gives, and tests/preview.rs checks that byte for byte.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{load_config, model, SiteOptions};
-use crate::config::Config;
-use crate::content::{ContentSet, LoadOptions};
-use crate::diagnostics::Diagnostics;
-use crate::model::{ArticleId, CityRegistry};
-use crate::output::STATIC_DIR;
-use crate::render::fingerprint::Fingerprints;
-use crate::render::plan::Page;
-use crate::render::{self, Theme};
 use rayon::prelude::*;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::content::ContentSet;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{ArticleId, CityRegistry};
+use crate::pipeline::{self, SiteDir, SiteOptions};
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::Page;
+use crate::render::{Selection, Sink, SiteFile, SiteFiles, StreamError, Theme};
 
 /// What a rendered file depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,14 +38,18 @@ pub enum Change {
     ContentFolder,
     /// A template, by name (`article.html`).
     Template(String),
+    /// Something under `static/`.
+    Static,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RebuildReport {
     /// Pages rendered anew.
     pub rendered: usize,
-    /// Pages that no longer exist.
+    /// Files that no longer exist.
     pub removed: usize,
+    /// Files whose bytes changed or that are new, by output path, in order.
+    pub changed: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -58,17 +63,39 @@ pub struct Preview {
     options: SiteOptions,
     loaded: Option<Loaded>,
     theme: Option<Theme>,
-    /// Problems of config.toml and the templates; content problems live in `content`.
-    setup_problems: Diagnostics,
+    assets: Option<Assets>,
+    /// Whether the assets changed since they were last put in `files`.
+    assets_changed: bool,
+    /// Problems of config.toml, the templates and static/, each kept until
+    /// that part is read again; content problems live in `content`.
+    config_problems: Diagnostics,
+    theme_problems: Diagnostics,
+    asset_problems: Diagnostics,
     /// A number per content file, changed each time its article is made anew.
     versions: HashMap<String, u64>,
     next_version: u64,
     /// The last site that built without errors: output path to bytes.
     files: HashMap<String, Arc<[u8]>>,
-    /// What each file of `files` was rendered from, by output path.
+    /// What each page of `files` was rendered from, by output path.
     sources: HashMap<String, Source>,
     /// What the last rebuild found; errors mean `files` is older than the sources.
     problems: Diagnostics,
+}
+
+/// The preview's sink: files kept until the rebuild is known to be good.
+#[derive(Default)]
+struct Collected(Mutex<Vec<SiteFile>>);
+
+impl Sink for Collected {
+    type Error = Infallible;
+
+    fn put(&self, file: SiteFile) -> Result<(), Infallible> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok(())
+    }
 }
 
 impl Preview {
@@ -78,7 +105,11 @@ impl Preview {
             options,
             loaded: None,
             theme: None,
-            setup_problems: Diagnostics::default(),
+            assets: None,
+            assets_changed: true,
+            config_problems: Diagnostics::default(),
+            theme_problems: Diagnostics::default(),
+            asset_problems: Diagnostics::default(),
             versions: HashMap::new(),
             next_version: 0,
             files: HashMap::new(),
@@ -89,7 +120,7 @@ impl Preview {
         preview
     }
 
-    /// The rendered files of the last good build, by output path (`news/x/index.html`).
+    /// The files of the last good build, by output path (`news/x/index.html`).
     pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
         &self.files
     }
@@ -99,53 +130,51 @@ impl Preview {
         &self.problems
     }
 
-    pub fn static_dir(&self) -> PathBuf {
-        self.options.root.join(STATIC_DIR)
-    }
-
     /// Takes in changed files and re-renders what they touch.
     pub fn apply(&mut self, changes: &[Change]) -> RebuildReport {
         let started = Instant::now();
-        if changes.contains(&Change::Config) || self.loaded.is_none() {
-            self.reload_everything();
-        } else {
-            self.reload_templates(changes);
-            self.reload_content(changes);
+        match SiteDir::open(&self.options.root) {
+            Ok(site) if changes.contains(&Change::Config) || self.loaded.is_none() => {
+                self.reload_everything(&site)
+            }
+            Ok(site) => {
+                self.reload_templates(&site, changes);
+                if changes.contains(&Change::Static) {
+                    self.reload_assets(&site);
+                }
+                self.reload_content(changes);
+            }
+            Err(error) => {
+                self.loaded = None;
+                self.config_problems = Diagnostic::error(error.to_string()).into();
+            }
         }
-        let (rendered, removed) = self.render_changed();
+        let (rendered, removed, changed) = self.render_changed();
         RebuildReport {
             rendered,
             removed,
+            changed,
             elapsed: started.elapsed(),
         }
     }
 
-    fn load_options<'a>(&self, config: &'a Config, cities: &'a CityRegistry) -> LoadOptions<'a> {
-        LoadOptions {
-            cities,
-            base_url: &config.base_url,
-            include_drafts: self.options.include_drafts,
-            today: time::OffsetDateTime::now_utc().date(),
-        }
-    }
-
-    fn reload_everything(&mut self) {
-        self.setup_problems = Diagnostics::default();
+    fn reload_everything(&mut self, site: &SiteDir) {
         self.sources.clear();
-        self.theme = self.load_theme();
-        let root = self.options.root.clone();
-        let base_url = self.options.base_url.clone();
-        self.loaded = load_config(&root, base_url.as_deref(), &mut self.setup_problems).and_then(
+        self.reload_theme(site);
+        self.reload_assets(site);
+        self.config_problems = Diagnostics::default();
+        let base_url = self.options.base_url.as_deref();
+        self.loaded = pipeline::load_config(site, base_url, &mut self.config_problems).and_then(
             |(config, cities)| {
-                let options = self.load_options(&config, &cities);
-                match ContentSet::load(&root, &options) {
+                let options = pipeline::load_options(&config, &cities, self.options.include_drafts);
+                match ContentSet::load(site.root(), &options) {
                     Ok(content) => Some(Loaded {
                         config,
                         cities,
                         content,
                     }),
                     Err(found) => {
-                        self.setup_problems.extend(found);
+                        self.config_problems.extend(found);
                         None
                     }
                 }
@@ -159,15 +188,20 @@ impl Preview {
         self.bump(files);
     }
 
-    fn load_theme(&mut self) -> Option<Theme> {
-        Theme::load(&self.options.root)
-            .map_err(|found| self.setup_problems.extend(found))
-            .ok()
+    fn reload_theme(&mut self, site: &SiteDir) {
+        self.theme_problems = Diagnostics::default();
+        self.theme = pipeline::load_theme(site, &mut self.theme_problems);
+    }
+
+    fn reload_assets(&mut self, site: &SiteDir) {
+        self.asset_problems = Diagnostics::default();
+        self.assets = pipeline::load_assets(site, &mut self.asset_problems);
+        self.assets_changed = true;
     }
 
     /// A changed template re-renders the pages made with it; any other
     /// template (a base, macros, a partial) may be used by all of them.
-    fn reload_templates(&mut self, changes: &[Change]) {
+    fn reload_templates(&mut self, site: &SiteDir, changes: &[Change]) {
         let names: Vec<&str> = changes
             .iter()
             .filter_map(|c| match c {
@@ -178,8 +212,7 @@ impl Preview {
         if names.is_empty() {
             return;
         }
-        self.setup_problems = Diagnostics::default();
-        self.theme = self.load_theme();
+        self.reload_theme(site);
         let theme = self.theme.as_ref();
         let shared = names.iter().any(|name| {
             theme.is_none_or(|t| t.is_used_by_others(name))
@@ -197,17 +230,17 @@ impl Preview {
     }
 
     fn reload_content(&mut self, changes: &[Change]) {
-        let Some(loaded) = self.loaded.take() else {
+        let Some(mut loaded) = self.loaded.take() else {
             return;
         };
-        let mut loaded = loaded;
-        let options = self.load_options(&loaded.config, &loaded.cities);
+        let options =
+            pipeline::load_options(&loaded.config, &loaded.cities, self.options.include_drafts);
         let mut renewed = Vec::new();
         for change in changes {
             match change {
                 Change::Content(file) => renewed.extend(loaded.content.update(file, &options)),
                 Change::ContentFolder => renewed.extend(loaded.content.rescan(&options)),
-                Change::Config | Change::Template(_) => {}
+                Change::Config | Change::Template(_) | Change::Static => {}
             }
         }
         self.loaded = Some(loaded);
@@ -221,28 +254,31 @@ impl Preview {
         }
     }
 
-    /// Renders every page whose fingerprint changed; keeps the last good
-    /// files when anything is wrong.
-    fn render_changed(&mut self) -> (usize, usize) {
-        let mut problems = self.setup_problems.clone();
-        let (Some(loaded), Some(theme)) = (&self.loaded, &self.theme) else {
+    /// Renders every page whose fingerprint changed, and the assets if they
+    /// changed; keeps the last good files when anything is wrong. Returns
+    /// how many pages were rendered, how many files removed, and which changed.
+    fn render_changed(&mut self) -> (usize, usize, Vec<String>) {
+        let mut problems = self.config_problems.clone();
+        problems.extend(self.theme_problems.clone());
+        problems.extend(self.asset_problems.clone());
+        let (Some(loaded), Some(theme), Some(assets)) = (&self.loaded, &self.theme, &self.assets)
+        else {
             self.problems = problems.sorted();
-            return (0, 0);
+            return (0, 0, Vec::new());
         };
         let content = loaded
             .content
             .content(self.options.include_drafts, &mut problems);
-        let static_dir = self.static_dir();
-        let (site, pages) = model(
+        let (site, pages) = pipeline::model(
             &loaded.config,
             loaded.cities.clone(),
             content,
-            &static_dir,
+            assets,
             &mut problems,
         );
         if problems.error_count() > 0 {
             self.problems = problems.sorted();
-            return (0, 0);
+            return (0, 0, Vec::new());
         }
         let versions: Vec<u64> = site
             .articles()
@@ -250,9 +286,8 @@ impl Preview {
             .map(|article| self.versions.get(&article.file).copied().unwrap_or(0))
             .collect();
         let version = |id: ArticleId| versions[id.index()];
-        let per_page = loaded.config.paginate_by.get();
-        let fingerprints = Fingerprints::new(&site, per_page, &version);
-        let fingerprints: Vec<u64> = pages.par_iter().map(|page| fingerprints.of(page)).collect();
+        let fingerprinter = Fingerprinter::new(&site, &version);
+        let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprinter.of(p)).collect();
         let outputs: Vec<String> = pages.par_iter().map(Page::output_file).collect();
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
@@ -260,49 +295,77 @@ impl Preview {
                 source.is_none_or(|s| s.fingerprint != fingerprints[i])
             })
             .collect();
-        match render::render_selected(&site, &loaded.config, theme, &pages, &stale) {
-            Ok(rendered) => {
-                let removed = self.commit(&pages, outputs, &fingerprints, rendered);
+        let selection = Selection::Some {
+            pages: &stale,
+            assets: self.assets_changed,
+        };
+        let collected = Collected::default();
+        let files = SiteFiles::new(&site, &loaded.config, theme, &pages, assets);
+        match files.stream(selection, &collected) {
+            Ok(_) => {
+                let asset_paths: Vec<String> = assets.iter().map(|a| a.path.clone()).collect();
+                let rendered = collected
+                    .0
+                    .into_inner()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let sources = sources(&pages, outputs, &fingerprints);
+                let (removed, changed) = self.commit(rendered, sources, asset_paths);
                 self.problems = problems.sorted();
-                (stale.len(), removed)
+                (stale.len(), removed, changed)
             }
-            Err(found) => {
+            Err(StreamError::Site(found)) => {
                 problems.extend(found);
                 self.problems = problems.sorted();
-                (0, 0)
+                (0, 0, Vec::new())
             }
+            Err(StreamError::Sink(never)) => match never {},
         }
     }
 
+    /// Takes in a good rebuild's files and forgets the files the site no
+    /// longer has. Returns how many were removed and which changed.
     fn commit(
         &mut self,
-        pages: &[Page],
-        outputs: Vec<String>,
-        fingerprints: &[u64],
-        rendered: Vec<render::RenderedFile>,
-    ) -> usize {
+        rendered: Vec<SiteFile>,
+        sources: HashMap<String, Source>,
+        asset_paths: Vec<String>,
+    ) -> (usize, Vec<String>) {
+        let mut changed = Vec::new();
         for file in rendered {
-            self.files
-                .insert(file.path, Arc::from(file.contents.into_bytes()));
+            let bytes: Arc<[u8]> = Arc::from(file.bytes.into_owned());
+            if self.files.get(&file.path) != Some(&bytes) {
+                changed.push(file.path.clone());
+            }
+            self.files.insert(file.path, bytes);
         }
+        changed.sort();
         let before = self.files.len();
-        let planned: HashSet<&str> = outputs.iter().map(String::as_str).collect();
-        self.files.retain(|path, _| planned.contains(path.as_str()));
-        let removed = before - self.files.len();
-        self.sources = outputs
-            .into_iter()
-            .zip(pages.iter().zip(fingerprints))
-            .map(|(output, (page, &fingerprint))| {
-                let template = page.kind.template();
-                (
-                    output,
-                    Source {
-                        fingerprint,
-                        template,
-                    },
-                )
-            })
+        let planned: HashSet<&str> = sources
+            .keys()
+            .chain(&asset_paths)
+            .map(String::as_str)
             .collect();
-        removed
+        self.files.retain(|path, _| planned.contains(path.as_str()));
+        self.sources = sources;
+        self.assets_changed = false;
+        (before - self.files.len(), changed)
     }
+}
+
+/// What each page was rendered from, by output path.
+fn sources(pages: &[Page], outputs: Vec<String>, fingerprints: &[u64]) -> HashMap<String, Source> {
+    outputs
+        .into_iter()
+        .zip(pages.iter().zip(fingerprints))
+        .map(|(output, (page, &fingerprint))| {
+            let template = page.kind.template();
+            (
+                output,
+                Source {
+                    fingerprint,
+                    template,
+                },
+            )
+        })
+        .collect()
 }

@@ -11,10 +11,8 @@ use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::preview::Change;
-use crate::config::CONFIG_FILE;
-use crate::content::{is_ignored, CONTENT_DIR};
-use crate::output::STATIC_DIR;
-use crate::render::theme::TEMPLATES_DIR;
+use crate::content::is_ignored;
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 
 /// Events closer together than this are one burst.
 const DEBOUNCE: Duration = Duration::from_millis(30);

@@ -1,0 +1,17 @@
+//! The folders and files a site consists of, by name. Every other module
+//! takes these names from here.
+
+/// The site's settings and city registry, at the root of the site folder.
+pub const CONFIG_FILE: &str = "config.toml";
+/// The editors' Markdown files.
+pub const CONTENT_DIR: &str = "content";
+/// Where `concord new` writes articles, inside `content/`.
+pub const NEWS_DIR: &str = "news";
+/// The site's own templates, each replacing the built-in one of its name.
+pub const TEMPLATES_DIR: &str = "templates";
+/// Files published as they are; one here replaces a theme asset of its name.
+pub const STATIC_DIR: &str = "static";
+/// Where `concord build` writes the site unless told otherwise.
+pub const OUTPUT_DIR: &str = "public";
+/// The version control folder, never written into.
+pub const GIT_DIR: &str = ".git";

@@ -1,0 +1,256 @@
+//! The one pipeline that `build`, `check` and `serve` share: find the site,
+//! load its config, theme, assets and content, and build the model and the
+//! page plan. It is the only place that knows what makes a folder a site
+//! and what day it is. Where the files go is the caller's choice of sink.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use time::Date;
+
+use crate::assets::Assets;
+use crate::config::{BaseUrl, Config};
+use crate::content::{self, Content, LoadOptions, SiteLink};
+use crate::diagnostics::{count, Diagnostic, Diagnostics};
+use crate::layout::{CONFIG_FILE, STATIC_DIR};
+use crate::lint;
+use crate::model::{CityRegistry, Site};
+use crate::output::OutputError;
+use crate::render::plan::{self, Page};
+use crate::render::{Discard, FileCounts, Selection, Sink, SiteFiles, StreamError, Theme};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{}` is not a site folder: it has no {CONFIG_FILE}", .root.display())]
+    NotASite { root: PathBuf },
+    #[error("{} in the site", count(.0.problems.error_count(), "error"))]
+    Site(Findings),
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What reading and checking a site found.
+#[derive(Debug, Clone)]
+pub struct Findings {
+    pub problems: Diagnostics,
+    /// Content files, config.toml and the site's own templates.
+    pub files: usize,
+}
+
+/// What to read.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    pub root: PathBuf,
+    /// Replaces `base_url` from config.toml.
+    pub base_url: Option<String>,
+    pub include_drafts: bool,
+}
+
+/// A folder that holds a site: it has a config.toml.
+#[derive(Debug, Clone)]
+pub struct SiteDir {
+    root: PathBuf,
+}
+
+impl SiteDir {
+    pub fn open(root: &Path) -> Result<SiteDir, Error> {
+        if root.join(CONFIG_FILE).is_file() {
+            Ok(SiteDir {
+                root: root.to_path_buf(),
+            })
+        } else {
+            Err(Error::NotASite {
+                root: root.to_path_buf(),
+            })
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+/// Today in UTC: articles dated after it are warned about, and `concord new` dates articles with it.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// config.toml, checked, with `base_url` replaced when asked.
+pub(crate) fn load_config(
+    site: &SiteDir,
+    base_url: Option<&str>,
+    problems: &mut Diagnostics,
+) -> Option<(Config, CityRegistry)> {
+    let (mut config, cities) = Config::load(site.root())
+        .map_err(|found| problems.extend(found))
+        .ok()?;
+    if let Some(url) = base_url {
+        match BaseUrl::parse(url) {
+            Ok(url) => config.base_url = url,
+            Err(message) => {
+                problems.push(
+                    Diagnostic::error(message)
+                        .help("pass a full address to --base-url, like https://example.org/news/"),
+                );
+                return None;
+            }
+        }
+    }
+    Some((config, cities))
+}
+
+/// The built-in theme with the site's own templates.
+pub(crate) fn load_theme(site: &SiteDir, problems: &mut Diagnostics) -> Option<Theme> {
+    Theme::load(site.root())
+        .map_err(|found| problems.extend(found))
+        .ok()
+}
+
+/// The theme's assets and the site's `static/` files.
+pub(crate) fn load_assets(site: &SiteDir, problems: &mut Diagnostics) -> Option<Assets> {
+    Assets::load(&site.root().join(STATIC_DIR))
+        .map_err(|problem| problems.push(problem))
+        .ok()
+}
+
+/// How content files are read.
+pub(crate) fn load_options<'a>(
+    config: &'a Config,
+    cities: &'a CityRegistry,
+    include_drafts: bool,
+) -> LoadOptions<'a> {
+    LoadOptions {
+        cities,
+        base_url: &config.base_url,
+        include_drafts,
+        today: today(),
+    }
+}
+
+/// The site and its page plan from what `content/` holds, with the
+/// site-wide problems: two articles with one URL, warnings, broken links.
+/// The model is built from the articles that loaded, even when others
+/// failed, so that these are reported in the same run.
+pub(crate) fn model(
+    config: &Config,
+    cities: CityRegistry,
+    content: Content,
+    assets: &Assets,
+    problems: &mut Diagnostics,
+) -> (Site, Vec<Page>) {
+    let (site, duplicates) = Site::new(cities, content.articles);
+    problems.extend(duplicates);
+    problems.extend(lint::site_warnings(&site, config));
+    let pages = plan::plan(&site, config.paginate_by);
+    problems.extend(missing_pages(&content.site_links, &pages, assets));
+    (site, pages)
+}
+
+/// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
+fn missing_pages(links: &[SiteLink], pages: &[Page], assets: &Assets) -> Diagnostics {
+    if links.is_empty() {
+        return Diagnostics::default();
+    }
+    let mut known: HashSet<String> = pages.iter().map(Page::output_file).collect();
+    known.extend(assets.iter().map(|asset| asset.path.clone()));
+    let exists = |path: &str| {
+        let folder = path.trim_end_matches('/');
+        known.contains(path)
+            || known.contains(&format!("{folder}/index.html"))
+            || (folder.is_empty() && known.contains("index.html"))
+    };
+    links
+        .iter()
+        .filter(|link| !exists(&link.path))
+        .map(|link| link.origin.clone())
+        .collect()
+}
+
+/// A site read and checked, with its page plan: everything but rendering.
+pub struct Prepared {
+    pub config: Config,
+    pub site: Site,
+    pub theme: Theme,
+    pub assets: Assets,
+    pub pages: Vec<Page>,
+    /// Warnings only: a site with errors is never `Prepared`.
+    pub warnings: Diagnostics,
+    /// Content files, config.toml and the site's own templates.
+    pub files: usize,
+}
+
+impl Prepared {
+    pub fn files(&self) -> SiteFiles<'_> {
+        SiteFiles::new(
+            &self.site,
+            &self.config,
+            &self.theme,
+            &self.pages,
+            &self.assets,
+        )
+    }
+
+    /// Streams every file of the site into `sink`.
+    pub fn stream<S: Sink>(&self, sink: &S) -> Result<FileCounts, StreamError<S::Error>> {
+        self.files().stream(Selection::Everything, sink)
+    }
+}
+
+/// Reads and checks everything, and gathers every problem; renders nothing.
+pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
+    let site = SiteDir::open(&options.root)?;
+    let mut problems = Diagnostics::default();
+    let theme = load_theme(&site, &mut problems);
+    let assets = load_assets(&site, &mut problems);
+    let Some((config, cities)) = load_config(&site, options.base_url.as_deref(), &mut problems)
+    else {
+        return Err(Error::Site(Findings {
+            problems: problems.sorted(),
+            files: 1,
+        }));
+    };
+    let load = load_options(&config, &cities, options.include_drafts);
+    let content = content::load(site.root(), &load, &mut problems);
+    let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
+    let no_assets = Assets::default();
+    let (site, pages) = model(
+        &config,
+        cities,
+        content,
+        assets.as_ref().unwrap_or(&no_assets),
+        &mut problems,
+    );
+    match (theme, assets, problems.error_count()) {
+        (Some(theme), Some(assets), 0) => Ok(Prepared {
+            config,
+            site,
+            theme,
+            assets,
+            pages,
+            warnings: problems.sorted(),
+            files,
+        }),
+        _ => Err(Error::Site(Findings {
+            problems: problems.sorted(),
+            files,
+        })),
+    }
+}
+
+/// Runs the whole pipeline but the writing: renders every page, keeps none,
+/// and gathers every problem. Fails only when `options.root` is no site.
+pub fn check(options: &SiteOptions) -> Result<Findings, Error> {
+    let prepared = match prepare(options) {
+        Ok(prepared) => prepared,
+        Err(Error::Site(findings)) => return Ok(findings),
+        Err(error) => return Err(error),
+    };
+    let mut problems = prepared.warnings.clone();
+    if let Err(StreamError::Site(found)) = prepared.stream(&Discard) {
+        problems.extend(found);
+    }
+    Ok(Findings {
+        problems: problems.sorted(),
+        files: prepared.files,
+    })
+}

@@ -1,0 +1,59 @@
+//! The archive page: every year and month, with article counts.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+use super::period::year_link;
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::views::YearLink;
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "archive.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Archive;
+
+#[derive(Serialize)]
+struct ArchiveBody {
+    years: Vec<YearLink>,
+}
+
+impl Kind for Archive {
+    fn plan(planner: &mut Planner<'_>) {
+        planner.single(Archive, paths::ARCHIVE);
+    }
+
+    fn name(self) -> &'static str {
+        "archive"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::List
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let years = renderer
+            .site()
+            .years()
+            .map(|(id, _)| year_link(renderer, id))
+            .collect();
+        let title = &renderer.config().title;
+        let meta = renderer.meta(page, "Archive".into(), format!("Every month of {title}."));
+        renderer.html(TEMPLATE, meta, ArchiveBody { years })
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter.shape().hash(hasher);
+    }
+}

@@ -1,0 +1,88 @@
+//! An article's page: the article, its newer and older neighbours, and
+//! more from its cities.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::ArticleId;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::views::{ArticleCard, ArticleView};
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "article.html";
+
+/// How many articles from the same cities an article page suggests.
+const RELATED_COUNT: usize = 5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticlePage(pub ArticleId);
+
+#[derive(Serialize)]
+struct ArticleBody<'a> {
+    article: ArticleView<'a>,
+    newer: Option<ArticleCard<'a>>,
+    older: Option<ArticleCard<'a>>,
+    related: Vec<ArticleCard<'a>>,
+}
+
+impl Kind for ArticlePage {
+    fn plan(planner: &mut Planner<'_>) {
+        let site = planner.site();
+        for &id in site.all() {
+            planner.single(ArticlePage(id), site.article(id).path());
+        }
+    }
+
+    fn name(self) -> &'static str {
+        "article"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::Article
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let site = renderer.site();
+        let config = renderer.config();
+        let ArticlePage(id) = self;
+        let article = site.article(id);
+        let body = ArticleBody {
+            article: ArticleView::new(site, &config.base_url, article),
+            newer: site.newer(id).map(|id| renderer.card(id)),
+            older: site.older(id).map(|id| renderer.card(id)),
+            related: site
+                .related(id, RELATED_COUNT)
+                .into_iter()
+                .map(|id| renderer.card(id))
+                .collect(),
+        };
+        let description = if article.summary_text.is_empty() {
+            config.description.clone()
+        } else {
+            article.summary_text.clone()
+        };
+        let meta = renderer.meta(page, article.title.clone(), description);
+        renderer.html(TEMPLATE, meta, body)
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        let site = fingerprinter.site();
+        let ArticlePage(id) = self;
+        let version = |id: ArticleId| fingerprinter.version(id);
+        let neighbours = [site.newer(id), site.older(id)];
+        (version(id), neighbours.map(|n| n.map(version))).hash(hasher);
+        for related in site.related(id, RELATED_COUNT) {
+            version(related).hash(hasher);
+        }
+    }
+}

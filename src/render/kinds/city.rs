@@ -1,0 +1,85 @@
+//! A city's page: its articles, newest first, and its partner cities.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::CityId;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::{Listing, Renderer};
+use crate::render::views::{CityCount, CityLink};
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "city.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CityPage(pub CityId);
+
+#[derive(Serialize)]
+struct CityExtra<'a> {
+    city: CityLink<'a>,
+    count: usize,
+    feed_url: String,
+    partners: Vec<CityCount<'a>>,
+}
+
+impl Kind for CityPage {
+    fn plan(planner: &mut Planner<'_>) {
+        let site = planner.site();
+        for (id, city) in site.cities().iter() {
+            planner.list(CityPage(id), city.path(), site.articles_in(id).len());
+        }
+    }
+
+    fn name(self) -> &'static str {
+        "city"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::List
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let site = renderer.site();
+        let CityPage(id) = self;
+        let city = renderer.city_link(id);
+        let partners = site
+            .partners_of(id)
+            .iter()
+            .map(|partner| CityCount {
+                city: renderer.city_link(partner.city),
+                count: partner.shared,
+            })
+            .collect();
+        let listing = Listing {
+            title: city.name.to_string(),
+            description: format!("Cooperation news about {}, {}.", city.name, city.province),
+            ids: site.articles_in(id),
+            extra: CityExtra {
+                feed_url: renderer.url(&site.cities().get(id).feed_path()),
+                count: site.articles_in(id).len(),
+                city,
+                partners,
+            },
+        };
+        renderer.list(TEMPLATE, page, listing)
+    }
+
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        let site = fingerprinter.site();
+        fingerprinter
+            .on_page(page, site.articles_in(self.0))
+            .hash(hasher);
+        for partner in site.partners_of(self.0) {
+            (partner.city, partner.shared).hash(hasher);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! A city's Atom feed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::CityId;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CityFeed(pub CityId);
+
+impl Kind for CityFeed {
+    fn plan(planner: &mut Planner<'_>) {
+        for (id, city) in planner.site().cities().iter() {
+            planner.single(CityFeed(id), city.feed_path());
+        }
+    }
+
+    fn name(self) -> &'static str {
+        "feed"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        None
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::Feed
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let site = renderer.site();
+        let city = site.cities().get(self.0);
+        let title = format!("{}: {}", renderer.config().title, city.name);
+        Ok(renderer.feed(page, title, city.path(), site.articles_in(self.0)))
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter
+            .feed(fingerprinter.site().articles_in(self.0))
+            .hash(hasher);
+    }
+}

@@ -1,0 +1,54 @@
+//! The home page: every article, newest first.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::{Empty, Listing, Renderer};
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "index.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Home;
+
+impl Kind for Home {
+    fn plan(planner: &mut Planner<'_>) {
+        let count = planner.site().all().len();
+        planner.list(Home, paths::HOME.to_string(), count);
+    }
+
+    fn name(self) -> &'static str {
+        "home"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::List
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let config = renderer.config();
+        let listing = Listing {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            ids: renderer.site().all(),
+            extra: Empty {},
+        };
+        renderer.list(TEMPLATE, page, listing)
+    }
+
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter
+            .on_page(page, fingerprinter.site().all())
+            .hash(hasher);
+    }
+}
+

@@ -1,0 +1,122 @@
+//! Page kinds. Each kind is one module: which pages of it the site has
+//! (`plan`), the view it is rendered from (`render`), and the fingerprint of
+//! everything that view reads (`fingerprint`), side by side so that they
+//! change together. Adding a kind is a module, its template, and a line in
+//! the list at the end of this file.
+
+use std::collections::hash_map::DefaultHasher;
+use std::num::NonZeroUsize;
+
+use super::fingerprint::Fingerprinter;
+use super::plan::{Page, Planner};
+use super::renderer::Renderer;
+use super::FileKind;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+
+/// What every page kind provides.
+pub(crate) trait Kind: Copy + Into<PageKind> {
+    /// Adds every page of this kind to the plan.
+    fn plan(planner: &mut Planner<'_>);
+
+    /// What templates see as `page.kind`.
+    fn name(self) -> &'static str;
+
+    /// The template the page is rendered with; `None` for files Concord
+    /// writes itself.
+    fn template(self) -> Option<&'static str>;
+
+    fn file_kind(self) -> FileKind;
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic>;
+
+    /// Feeds `hasher` everything `render` reads besides the page's path and
+    /// number, the config and the templates, which the caller tracks. The
+    /// preview re-renders a page only when this changes, so whatever
+    /// `render` starts to read must be added here too; tests/preview.rs
+    /// checks it against full builds after random edits.
+    fn fingerprint(
+        self,
+        page: &Page,
+        fingerprinter: &Fingerprinter<'_>,
+        hasher: &mut DefaultHasher,
+    );
+}
+
+macro_rules! page_kinds {
+    ($($variant:ident => $module:ident::$kind:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// Which kind a page is, and what it is about.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum PageKind {
+            $($variant($module::$kind)),*
+        }
+
+        $(impl From<$module::$kind> for PageKind {
+            fn from(kind: $module::$kind) -> PageKind {
+                PageKind::$variant(kind)
+            }
+        })*
+
+        impl PageKind {
+            /// What templates see as `page.kind`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(PageKind::$variant(kind) => kind.name()),*
+                }
+            }
+
+            /// The template the page is rendered with; `None` for files
+            /// Concord writes itself.
+            pub fn template(self) -> Option<&'static str> {
+                match self {
+                    $(PageKind::$variant(kind) => kind.template()),*
+                }
+            }
+
+            pub fn file_kind(self) -> FileKind {
+                match self {
+                    $(PageKind::$variant(kind) => kind.file_kind()),*
+                }
+            }
+
+            pub(crate) fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+                match self {
+                    $(PageKind::$variant(kind) => kind.render(page, renderer)),*
+                }
+            }
+
+            pub(crate) fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+                match self {
+                    $(PageKind::$variant(kind) => kind.fingerprint(page, fingerprinter, hasher)),*
+                }
+            }
+        }
+
+        /// Every page of the site: kind by kind in the order listed, each
+        /// kind's pages in a stable order.
+        pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
+            let mut planner = Planner::new(site, per_page);
+            $(<$module::$kind as Kind>::plan(&mut planner);)*
+            planner.finish()
+        }
+    };
+}
+
+// The order is the order of the plan, and so of the sitemap.
+page_kinds! {
+    Home => home::Home,
+    City => city::CityPage,
+    Period => period::Period,
+    Topic => topic::TopicPage,
+    Article => article::ArticlePage,
+    Cities => cities::Cities,
+    Archive => archive::Archive,
+    Topics => topics::Topics,
+    NotFound => not_found::NotFound,
+    SiteFeed => site_feed::SiteFeed,
+    CityFeed => city_feed::CityFeed,
+    Sitemap => sitemap::Sitemap,
+    Robots => robots::Robots,
+}

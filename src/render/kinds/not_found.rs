@@ -1,0 +1,43 @@
+//! The page a web server shows for a path the site does not have.
+
+use std::collections::hash_map::DefaultHasher;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::{Empty, Renderer};
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "404.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotFound;
+
+impl Kind for NotFound {
+    fn plan(planner: &mut Planner<'_>) {
+        planner.single(NotFound, paths::NOT_FOUND);
+    }
+
+    fn name(self) -> &'static str {
+        "404"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::Other
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let description = renderer.config().description.clone();
+        let meta = renderer.meta(page, "Page not found".into(), description);
+        renderer.html(TEMPLATE, meta, Empty {})
+    }
+
+    /// Only the site-wide navigation, which the caller fingerprints.
+    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut DefaultHasher) {}
+}

@@ -1,0 +1,145 @@
+//! A year's or a month's page: the articles of that period, newest first.
+//! Years and months are one kind so that the plan lists each year's pages
+//! followed by its months'.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::{paths, MonthId, YearId};
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::{Listing, Renderer};
+use crate::render::views::{MonthLink, YearLink};
+use crate::render::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Year(YearId),
+    Month(MonthId),
+}
+
+#[derive(Serialize)]
+struct YearExtra {
+    year: YearLink,
+}
+
+#[derive(Serialize)]
+struct MonthExtra {
+    month: MonthLink,
+    year_url: String,
+}
+
+impl Period {
+    fn template_name(self) -> &'static str {
+        match self {
+            Period::Year(_) => "year.html",
+            Period::Month(_) => "month.html",
+        }
+    }
+}
+
+impl Kind for Period {
+    fn plan(planner: &mut Planner<'_>) {
+        let site = planner.site();
+        for (y, year) in site.years() {
+            planner.list(Period::Year(y), paths::year(year.year), year.articles.len());
+            for (m, month) in site.months(y) {
+                let base = paths::month(month.month.year, month.month.month);
+                planner.list(Period::Month(m), base, month.articles.len());
+            }
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Period::Year(_) => "year",
+            Period::Month(_) => "month",
+        }
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(self.template_name())
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::List
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let template = self.template_name();
+        match self {
+            Period::Year(id) => {
+                let year = renderer.site().year(id);
+                let listing = Listing {
+                    title: year.year.to_string(),
+                    description: format!("Cooperation news from {}.", year.year),
+                    ids: &year.articles,
+                    extra: YearExtra {
+                        year: year_link(renderer, id),
+                    },
+                };
+                renderer.list(template, page, listing)
+            }
+            Period::Month(id) => {
+                let month = renderer.site().month(id);
+                let link = month_link(renderer, id);
+                let title = format!("{} {}", link.name, link.year);
+                let listing = Listing {
+                    description: format!("Cooperation news from {title}."),
+                    title,
+                    ids: &month.articles,
+                    extra: MonthExtra {
+                        month: link,
+                        year_url: renderer.url(&paths::year(month.month.year)),
+                    },
+                };
+                renderer.list(template, page, listing)
+            }
+        }
+    }
+
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        let site = fingerprinter.site();
+        match self {
+            Period::Year(id) => {
+                fingerprinter
+                    .on_page(page, &site.year(id).articles)
+                    .hash(hasher);
+                for (_, month) in site.months(id) {
+                    (month.month, month.articles.len()).hash(hasher);
+                }
+            }
+            Period::Month(id) => fingerprinter
+                .on_page(page, &site.month(id).articles)
+                .hash(hasher),
+        }
+    }
+}
+
+/// A year with its months, as the archive and the year's page show it.
+pub(super) fn year_link(renderer: &Renderer<'_>, id: YearId) -> YearLink {
+    let site = renderer.site();
+    let year = site.year(id);
+    YearLink {
+        year: year.year,
+        url: renderer.url(&paths::year(year.year)),
+        count: year.articles.len(),
+        months: site.months(id).map(|(m, _)| month_link(renderer, m)).collect(),
+    }
+}
+
+fn month_link(renderer: &Renderer<'_>, id: MonthId) -> MonthLink {
+    let month = renderer.site().month(id);
+    let (year, number) = (month.month.year, month.month.month);
+    MonthLink {
+        year,
+        month: number,
+        name: month.month.name(),
+        url: renderer.url(&paths::month(year, number)),
+        count: month.articles.len(),
+    }
+}

@@ -1,0 +1,45 @@
+//! The Atom feed of the whole site.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SiteFeed;
+
+impl Kind for SiteFeed {
+    fn plan(planner: &mut Planner<'_>) {
+        planner.single(SiteFeed, paths::SITE_FEED);
+    }
+
+    fn name(self) -> &'static str {
+        "feed"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        None
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::Feed
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let title = renderer.config().title.clone();
+        let home = paths::HOME.to_string();
+        Ok(renderer.feed(page, title, home, renderer.site().all()))
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter
+            .feed(fingerprinter.site().all())
+            .hash(hasher);
+    }
+}

@@ -1,0 +1,57 @@
+//! sitemap.xml: every page a reader can reach, written directly rather than
+//! through a template so that it is always well-formed XML.
+
+use std::collections::hash_map::DefaultHasher;
+use std::fmt::Write;
+use std::hash::Hash;
+
+use super::{Kind, PageKind};
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::escape::escape;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sitemap;
+
+impl Kind for Sitemap {
+    fn plan(planner: &mut Planner<'_>) {
+        planner.single(Sitemap, paths::SITEMAP);
+    }
+
+    fn name(self) -> &'static str {
+        "sitemap"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        None
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::Other
+    }
+
+    /// The article's date is the `lastmod` of article pages.
+    fn render(self, _: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let pages = renderer.pages();
+        let mut xml = String::with_capacity(128 + pages.len() * 96);
+        xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for page in pages.iter().filter(|p| p.kind.file_kind().is_page()) {
+            let _ = write!(xml, "  <url><loc>{}</loc>", escape(&renderer.url(&page.path)));
+            if let PageKind::Article(article) = page.kind {
+                let date = renderer.site().article(article.0).date.iso_date();
+                let _ = write!(xml, "<lastmod>{date}</lastmod>");
+            }
+            xml.push_str("</url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        Ok(xml)
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter.shape().hash(hasher);
+    }
+}

@@ -1,0 +1,61 @@
+//! The topics page: every topic with its article count, when there are any.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+use super::topic::topic_count;
+use super::Kind;
+use crate::diagnostics::Diagnostic;
+use crate::model::paths;
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::views::TopicCount;
+use crate::render::FileKind;
+
+const TEMPLATE: &str = "topics.html";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Topics;
+
+#[derive(Serialize)]
+struct TopicsBody<'a> {
+    topics: Vec<TopicCount<'a>>,
+}
+
+impl Kind for Topics {
+    fn plan(planner: &mut Planner<'_>) {
+        if planner.site().has_topics() {
+            planner.single(Topics, paths::TOPICS);
+        }
+    }
+
+    fn name(self) -> &'static str {
+        "topics"
+    }
+
+    fn template(self) -> Option<&'static str> {
+        Some(TEMPLATE)
+    }
+
+    fn file_kind(self) -> FileKind {
+        FileKind::List
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let topics = renderer
+            .site()
+            .topics()
+            .map(|(id, _)| topic_count(renderer, id))
+            .collect();
+        let title = &renderer.config().title;
+        let meta = renderer.meta(page, "Topics".into(), format!("Every topic of {title}."));
+        renderer.html(TEMPLATE, meta, TopicsBody { topics })
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        fingerprinter.shape().hash(hasher);
+    }
+}
