@@ -80,13 +80,22 @@ impl Sink for Files {
 }
 
 fn full_build(site: &Site) -> BTreeMap<String, Vec<u8>> {
-    let prepared = concord::prepare(&options(site))
-        .unwrap_or_else(|error| panic!("full build failed:\n{error:?}"));
+    try_full_build(site).unwrap_or_else(|problems| panic!("full build failed:\n{problems}"))
+}
+
+/// A full build's files, or its problems.
+fn try_full_build(site: &Site) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let prepared = match concord::prepare(&options(site)) {
+        Ok(prepared) => prepared,
+        Err(concord::Error::Site(findings)) => return Err(findings.problems.to_string()),
+        Err(error) => panic!("{error}"),
+    };
     let files = Files::default();
-    if let Err(StreamError::Site(problems)) = prepared.stream(&files) {
-        panic!("full build failed:\n{problems}");
+    match prepared.stream(&files) {
+        Ok(_) => Ok(files.0.into_inner().unwrap()),
+        Err(StreamError::Site(problems)) => Err(problems.to_string()),
+        Err(StreamError::Sink(never)) => match never {},
     }
-    files.0.into_inner().unwrap()
 }
 
 fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
@@ -104,8 +113,14 @@ fn assert_same(preview: &Preview, site: &Site, step: &str) {
         "{step}: {}",
         preview.problems()
     );
-    let incremental = served(preview);
-    let full = full_build(site);
+    assert_same_files(&served(preview), &full_build(site), step);
+}
+
+fn assert_same_files(
+    incremental: &BTreeMap<String, Vec<u8>>,
+    full: &BTreeMap<String, Vec<u8>>,
+    step: &str,
+) {
     let differing: Vec<&String> = full
         .keys()
         .chain(incremental.keys())
@@ -254,4 +269,262 @@ fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     preview.apply(&[content("y0/a0.md")]);
     assert_eq!(preview.problems().error_count(), 0);
     assert_same(&preview, &site, "fixed");
+}
+
+/// An article of the randomized test, as the test last wrote it.
+#[derive(Debug, Clone)]
+struct Spec {
+    file: String,
+    title: String,
+    date: (u32, u32, u32),
+    cities: Vec<u32>,
+    topics: Vec<&'static str>,
+    slug: Option<String>,
+    /// Another content file this one links to.
+    link: Option<String>,
+}
+
+/// Two spellings of one topic, so that which one the newest article uses matters.
+const TOPICS: [&str; 5] = ["Parks", "parks", "Education", "Health care", "Trade"];
+/// Every template of the theme, each edited in its own way.
+const TEMPLATES: [&str; 12] = [
+    "base.html",
+    "macros.html",
+    "index.html",
+    "article.html",
+    "city.html",
+    "cities.html",
+    "archive.html",
+    "year.html",
+    "month.html",
+    "topic.html",
+    "topics.html",
+    "404.html",
+];
+
+impl Spec {
+    fn text(&self) -> String {
+        let cities: Vec<String> = self.cities.iter().map(|c| format!("\"c{c}\"")).collect();
+        let topics: Vec<String> = self.topics.iter().map(|t| format!("\"{t}\"")).collect();
+        let slug = self
+            .slug
+            .as_ref()
+            .map_or(String::new(), |s| format!("slug = \"{s}\"\n"));
+        let link = self
+            .link
+            .as_ref()
+            .map_or("No links.".to_string(), |f| format!("See [this](@/{f})."));
+        let (y, m, d) = self.date;
+        format!(
+            "+++\ntitle = \"{}\"\ndate = {y}-{m:02}-{d:02}\ncities = [{}]\ntopics = [{}]\n{slug}+++\nBody of {}.\n\n{link}\n",
+            self.title,
+            cities.join(", "),
+            topics.join(", "),
+            self.title
+        )
+    }
+}
+
+/// The randomized test's site and what it holds.
+struct RandomSite {
+    site: Site,
+    articles: Vec<Spec>,
+    serial: u32,
+}
+
+impl RandomSite {
+    fn new() -> RandomSite {
+        let mut random = RandomSite {
+            site: generated_site(0),
+            // (paginate_by is 5 until the config is edited)
+            articles: Vec::new(),
+            serial: 0,
+        };
+        for seed in 0..16 {
+            random.add(seed * 7919, seed * 104_729);
+        }
+        random
+    }
+
+    fn date(seed: u32) -> (u32, u32, u32) {
+        (2018 + seed % 4, 1 + seed / 4 % 12, 1 + seed / 48 % 28)
+    }
+
+    /// Four of the cities, so that each has a list of several pages.
+    fn cities(seed: u32) -> Vec<u32> {
+        let first = seed % 4;
+        let second = seed / 7 % 4;
+        if first == second || seed % 3 == 0 {
+            vec![first]
+        } else {
+            vec![first, second]
+        }
+    }
+
+    fn topics(seed: u32) -> Vec<&'static str> {
+        match seed % 4 {
+            0 => vec![],
+            1 => vec![TOPICS[seed as usize / 4 % TOPICS.len()]],
+            _ => vec![TOPICS[seed as usize / 4 % 2], TOPICS[2 + seed as usize / 8 % 3]],
+        }
+    }
+
+    fn write(&self, spec: &Spec) -> Change {
+        self.site
+            .write(&format!("content/{}", spec.file), &spec.text());
+        Change::Content(spec.file.clone())
+    }
+
+    fn add(&mut self, a: u32, b: u32) -> Vec<Change> {
+        self.serial += 1;
+        let n = self.serial;
+        let spec = Spec {
+            file: format!("y{}/a{n}.md", a % 3),
+            title: format!("Report {n}"),
+            date: Self::date(b),
+            cities: Self::cities(a),
+            topics: Self::topics(b),
+            slug: None,
+            link: None,
+        };
+        let change = self.write(&spec);
+        self.articles.push(spec);
+        vec![change]
+    }
+
+    /// Applies random edit `action` with parameters `a` and `b`, and says
+    /// what it did and which changes the preview is told of.
+    fn edit(&mut self, action: u8, a: u32, b: u32) -> (String, Vec<Change>) {
+        let count = self.articles.len();
+        let i = a as usize % count;
+        let before = self.articles[i].clone();
+        let other = self.articles[b as usize % count].clone();
+        let spec = &mut self.articles[i];
+        let what = match action % 12 {
+            0 => return ("add an article".into(), self.add(a, b)),
+            1 if count > 3 => {
+                let gone = self.articles.remove(i);
+                std::fs::remove_file(self.site.root().join("content").join(&gone.file)).unwrap();
+                return (
+                    format!("delete {}", gone.file),
+                    vec![Change::Content(gone.file)],
+                );
+            }
+            2 => {
+                std::fs::remove_file(self.site.root().join("content").join(&spec.file)).unwrap();
+                spec.file = format!("moved/{b}-{}", spec.file.replace('/', "-"));
+                "rename the file"
+            }
+            3 => {
+                spec.date = Self::date(b);
+                "move the date"
+            }
+            4 => {
+                spec.cities = Self::cities(b);
+                "change the cities"
+            }
+            5 => {
+                spec.topics = Self::topics(b);
+                "change the topics"
+            }
+            6 => {
+                spec.title = format!("{} revised {}", before.title, b % 100);
+                "change the title"
+            }
+            7 => {
+                spec.slug = (b % 2 == 0).then(|| format!("story-{}-{}", a % 1000, b % 10));
+                "set or clear the slug"
+            }
+            8 => {
+                spec.link = (b % 3 != 0 && other.file != before.file).then_some(other.file);
+                "change the link"
+            }
+            9 => return self.edit_template(a, b),
+            10 => return self.edit_config(b),
+            _ => {
+                spec.date = other.date;
+                "share another article's date"
+            }
+        };
+        let spec = self.articles[i].clone();
+        let mut changes = vec![self.write(&spec)];
+        if spec.file != before.file {
+            changes.push(Change::Content(before.file.clone()));
+        }
+        (format!("{what} of {}", before.file), changes)
+    }
+
+    fn edit_template(&mut self, a: u32, b: u32) -> (String, Vec<Change>) {
+        let name = TEMPLATES[a as usize % TEMPLATES.len()];
+        let path = format!("templates/{name}");
+        if b % 4 == 0 {
+            let _ = std::fs::remove_file(self.site.root().join(&path));
+            return (format!("revert {name}"), vec![Change::Template(name.into())]);
+        }
+        let text = concord::render::theme::embedded_template(name).unwrap();
+        let edited = match name {
+            "base.html" => text.replace("<main", &format!("<main data-edit=\"{b}\"")),
+            "macros.html" => text.replace(
+                "<ul class=\"city-tags\">",
+                &format!("<ul class=\"city-tags\" data-edit=\"{b}\">"),
+            ),
+            _ => text.replace(
+                "{% block content %}",
+                &format!("{{% block content %}}<!-- edit {b} -->"),
+            ),
+        };
+        assert_ne!(edited, text, "{name} was edited");
+        self.site.write(&path, &edited);
+        (format!("edit {name}"), vec![Change::Template(name.into())])
+    }
+
+    fn edit_config(&mut self, b: u32) -> (String, Vec<Change>) {
+        let path = self.site.root().join("config.toml");
+        let config = std::fs::read_to_string(&path).unwrap();
+        let body = &config[config.find("base_url").unwrap()..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        let head = format!(
+            "title = \"Test News {}\"\ndescription = \"Tests\"\nbase_url = \"{BASE}\"\npaginate_by = {}\n",
+            b % 3,
+            2 + b % 3
+        );
+        self.site.write("config.toml", &format!("{head}{body}"));
+        ("edit config.toml".into(), vec![Change::Config])
+    }
+}
+
+proptest::proptest! {
+    // Each case builds the site in full after every step; set
+    // PROPTEST_CASES for a longer run.
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(12)
+    ))]
+
+    #[test]
+    fn random_edits_rebuild_like_full_builds(
+        edits in proptest::collection::vec((0u8..12, 0u32..1_000_000, 0u32..1_000_000), 20..32)
+    ) {
+        let mut random = RandomSite::new();
+        let mut preview = Preview::new(options(&random.site));
+        assert_same(&preview, &random.site, "start");
+        let mut steps = Vec::new();
+        for (action, a, b) in edits {
+            let (what, changes) = random.edit(action, a, b);
+            steps.push(what);
+            preview.apply(&changes);
+            let history = steps.join(" → ");
+            match try_full_build(&random.site) {
+                Ok(full) => {
+                    let errors = preview.problems().error_count();
+                    assert_eq!(errors, 0, "{history}: {}", preview.problems());
+                    assert_same_files(&served(&preview), &full, &history);
+                }
+                Err(problems) => assert!(
+                    preview.problems().error_count() > 0,
+                    "{history}: the full build fails but the preview does not:\n{problems}"
+                ),
+            }
+        }
+    }
 }
