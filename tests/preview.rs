@@ -354,7 +354,7 @@ impl RandomSite {
     fn cities(seed: u32) -> Vec<u32> {
         let first = seed % 4;
         let second = seed / 7 % 4;
-        if first == second || seed % 3 == 0 {
+        if first == second || seed.is_multiple_of(3) {
             vec![first]
         } else {
             vec![first, second]
@@ -365,7 +365,10 @@ impl RandomSite {
         match seed % 4 {
             0 => vec![],
             1 => vec![TOPICS[seed as usize / 4 % TOPICS.len()]],
-            _ => vec![TOPICS[seed as usize / 4 % 2], TOPICS[2 + seed as usize / 8 % 3]],
+            _ => vec![
+                TOPICS[seed as usize / 4 % 2],
+                TOPICS[2 + seed as usize / 8 % 3],
+            ],
         }
     }
 
@@ -432,11 +435,14 @@ impl RandomSite {
                 "change the title"
             }
             7 => {
-                spec.slug = (b % 2 == 0).then(|| format!("story-{}-{}", a % 1000, b % 10));
+                spec.slug = b
+                    .is_multiple_of(2)
+                    .then(|| format!("story-{}-{}", a % 1000, b % 10));
                 "set or clear the slug"
             }
             8 => {
-                spec.link = (b % 3 != 0 && other.file != before.file).then_some(other.file);
+                spec.link =
+                    (!b.is_multiple_of(3) && other.file != before.file).then_some(other.file);
                 "change the link"
             }
             9 => return self.edit_template(a, b),
@@ -457,9 +463,12 @@ impl RandomSite {
     fn edit_template(&mut self, a: u32, b: u32) -> (String, Vec<Change>) {
         let name = TEMPLATES[a as usize % TEMPLATES.len()];
         let path = format!("templates/{name}");
-        if b % 4 == 0 {
+        if b.is_multiple_of(4) {
             let _ = std::fs::remove_file(self.site.root().join(&path));
-            return (format!("revert {name}"), vec![Change::Template(name.into())]);
+            return (
+                format!("revert {name}"),
+                vec![Change::Template(name.into())],
+            );
         }
         let text = concord::render::theme::embedded_template(name).unwrap();
         let edited = match name {

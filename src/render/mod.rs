@@ -162,7 +162,7 @@ impl<'a> SiteFiles<'a> {
         }
         self.stream_pages(pages, sink)?;
         for &index in pages {
-            counts.add(self.pages[index].kind.file_kind());
+            counts.add(self.pages[index].kind.about().file_kind);
         }
         Ok(counts)
     }
@@ -203,7 +203,7 @@ impl<'a> SiteFiles<'a> {
                 let file = SiteFile {
                     path: page.output_file(),
                     bytes: Cow::Owned(contents.into_bytes()),
-                    kind: page.kind.file_kind(),
+                    kind: page.kind.about().file_kind,
                 };
                 sink.put(file).map_err(StreamError::Sink)
             })

@@ -99,7 +99,7 @@ impl<'a> Renderer<'a> {
 
     pub fn meta(&self, page: &Page, title: String, description: String) -> PageMeta {
         PageMeta {
-            kind: page.kind.name(),
+            kind: page.kind.about().name,
             title,
             description,
             url: self.url(&page.path),

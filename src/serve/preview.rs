@@ -358,7 +358,7 @@ fn sources(pages: &[Page], outputs: Vec<String>, fingerprints: &[u64]) -> HashMa
         .into_iter()
         .zip(pages.iter().zip(fingerprints))
         .map(|(output, (page, &fingerprint))| {
-            let template = page.kind.template();
+            let template = page.kind.about().template;
             (
                 output,
                 Source {

@@ -6,7 +6,7 @@ use std::hash::Hash;
 use serde::Serialize;
 
 use super::period::year_link;
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -30,16 +30,12 @@ impl Kind for Archive {
         planner.single(Archive, paths::ARCHIVE);
     }
 
-    fn name(self) -> &'static str {
-        "archive"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
+    fn about(self) -> About {
+        About {
+            name: "archive",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::List,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

@@ -6,7 +6,7 @@ use std::hash::Hash;
 
 use serde::Serialize;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::ArticleId;
 use crate::render::fingerprint::Fingerprinter;
@@ -39,16 +39,12 @@ impl Kind for ArticlePage {
         }
     }
 
-    fn name(self) -> &'static str {
-        "article"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::Article
+    fn about(self) -> About {
+        About {
+            name: "article",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::Article,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

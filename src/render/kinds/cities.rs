@@ -5,7 +5,7 @@ use std::hash::Hash;
 
 use serde::Serialize;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -29,16 +29,12 @@ impl Kind for Cities {
         planner.single(Cities, paths::CITIES);
     }
 
-    fn name(self) -> &'static str {
-        "cities"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
+    fn about(self) -> About {
+        About {
+            name: "cities",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::List,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

@@ -5,7 +5,7 @@ use std::hash::Hash;
 
 use serde::Serialize;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::CityId;
 use crate::render::fingerprint::Fingerprinter;
@@ -35,16 +35,12 @@ impl Kind for CityPage {
         }
     }
 
-    fn name(self) -> &'static str {
-        "city"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
+    fn about(self) -> About {
+        About {
+            name: "city",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::List,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

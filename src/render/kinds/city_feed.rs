@@ -3,7 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::CityId;
 use crate::render::fingerprint::Fingerprinter;
@@ -21,16 +21,12 @@ impl Kind for CityFeed {
         }
     }
 
-    fn name(self) -> &'static str {
-        "feed"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        None
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::Feed
+    fn about(self) -> About {
+        About {
+            name: "feed",
+            template: None,
+            file_kind: FileKind::Feed,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

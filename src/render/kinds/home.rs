@@ -3,7 +3,7 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -22,16 +22,12 @@ impl Kind for Home {
         planner.list(Home, paths::HOME.to_string(), count);
     }
 
-    fn name(self) -> &'static str {
-        "home"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
+    fn about(self) -> About {
+        About {
+            name: "home",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::List,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

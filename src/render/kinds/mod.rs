@@ -14,19 +14,23 @@ use super::FileKind;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 
+/// What a kind of page is, for templates, the preview and counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct About {
+    /// What templates see as `page.kind`.
+    pub name: &'static str,
+    /// The template the page is rendered with; `None` for files Concord
+    /// writes itself.
+    pub template: Option<&'static str>,
+    pub file_kind: FileKind,
+}
+
 /// What every page kind provides.
 pub(crate) trait Kind: Copy + Into<PageKind> {
     /// Adds every page of this kind to the plan.
     fn plan(planner: &mut Planner<'_>);
 
-    /// What templates see as `page.kind`.
-    fn name(self) -> &'static str;
-
-    /// The template the page is rendered with; `None` for files Concord
-    /// writes itself.
-    fn template(self) -> Option<&'static str>;
-
-    fn file_kind(self) -> FileKind;
+    fn about(self) -> About;
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic>;
 
@@ -47,7 +51,7 @@ macro_rules! page_kinds {
     ($($variant:ident => $module:ident::$kind:ident),* $(,)?) => {
         $(pub mod $module;)*
 
-        /// Which kind a page is, and what it is about.
+        /// Which kind a page is, and which article, city, period or topic it is about.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum PageKind {
             $($variant($module::$kind)),*
@@ -60,24 +64,9 @@ macro_rules! page_kinds {
         })*
 
         impl PageKind {
-            /// What templates see as `page.kind`.
-            pub fn name(self) -> &'static str {
+            pub fn about(self) -> About {
                 match self {
-                    $(PageKind::$variant(kind) => kind.name()),*
-                }
-            }
-
-            /// The template the page is rendered with; `None` for files
-            /// Concord writes itself.
-            pub fn template(self) -> Option<&'static str> {
-                match self {
-                    $(PageKind::$variant(kind) => kind.template()),*
-                }
-            }
-
-            pub fn file_kind(self) -> FileKind {
-                match self {
-                    $(PageKind::$variant(kind) => kind.file_kind()),*
+                    $(PageKind::$variant(kind) => kind.about()),*
                 }
             }
 

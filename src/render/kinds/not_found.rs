@@ -2,7 +2,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -20,16 +20,12 @@ impl Kind for NotFound {
         planner.single(NotFound, paths::NOT_FOUND);
     }
 
-    fn name(self) -> &'static str {
-        "404"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::Other
+    fn about(self) -> About {
+        About {
+            name: "404",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::Other,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

@@ -7,7 +7,7 @@ use std::hash::Hash;
 
 use serde::Serialize;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, MonthId, YearId};
 use crate::render::fingerprint::Fingerprinter;
@@ -15,6 +15,9 @@ use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
 use crate::render::views::{MonthLink, YearLink};
 use crate::render::FileKind;
+
+const YEAR_TEMPLATE: &str = "year.html";
+const MONTH_TEMPLATE: &str = "month.html";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
@@ -33,15 +36,6 @@ struct MonthExtra {
     year_url: String,
 }
 
-impl Period {
-    fn template_name(self) -> &'static str {
-        match self {
-            Period::Year(_) => "year.html",
-            Period::Month(_) => "month.html",
-        }
-    }
-}
-
 impl Kind for Period {
     fn plan(planner: &mut Planner<'_>) {
         let site = planner.site();
@@ -54,23 +48,19 @@ impl Kind for Period {
         }
     }
 
-    fn name(self) -> &'static str {
-        match self {
-            Period::Year(_) => "year",
-            Period::Month(_) => "month",
+    fn about(self) -> About {
+        let (name, template) = match self {
+            Period::Year(_) => ("year", YEAR_TEMPLATE),
+            Period::Month(_) => ("month", MONTH_TEMPLATE),
+        };
+        About {
+            name,
+            template: Some(template),
+            file_kind: FileKind::List,
         }
     }
 
-    fn template(self) -> Option<&'static str> {
-        Some(self.template_name())
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
-    }
-
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let template = self.template_name();
         match self {
             Period::Year(id) => {
                 let year = renderer.site().year(id);
@@ -82,7 +72,7 @@ impl Kind for Period {
                         year: year_link(renderer, id),
                     },
                 };
-                renderer.list(template, page, listing)
+                renderer.list(YEAR_TEMPLATE, page, listing)
             }
             Period::Month(id) => {
                 let month = renderer.site().month(id);
@@ -97,7 +87,7 @@ impl Kind for Period {
                         year_url: renderer.url(&paths::year(month.month.year)),
                     },
                 };
-                renderer.list(template, page, listing)
+                renderer.list(MONTH_TEMPLATE, page, listing)
             }
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -18,16 +18,12 @@ impl Kind for Robots {
         planner.single(Robots, paths::ROBOTS);
     }
 
-    fn name(self) -> &'static str {
-        "robots"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        None
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::Other
+    fn about(self) -> About {
+        About {
+            name: "robots",
+            template: None,
+            file_kind: FileKind::Other,
+        }
     }
 
     fn render(self, _: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

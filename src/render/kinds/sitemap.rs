@@ -5,7 +5,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write;
 use std::hash::Hash;
 
-use super::{Kind, PageKind};
+use super::{About, Kind, PageKind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::escape::escape;
@@ -22,16 +22,12 @@ impl Kind for Sitemap {
         planner.single(Sitemap, paths::SITEMAP);
     }
 
-    fn name(self) -> &'static str {
-        "sitemap"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        None
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::Other
+    fn about(self) -> About {
+        About {
+            name: "sitemap",
+            template: None,
+            file_kind: FileKind::Other,
+        }
     }
 
     /// The article's date is the `lastmod` of article pages.
@@ -39,7 +35,7 @@ impl Kind for Sitemap {
         let pages = renderer.pages();
         let mut xml = String::with_capacity(128 + pages.len() * 96);
         xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for page in pages.iter().filter(|p| p.kind.file_kind().is_page()) {
+        for page in pages.iter().filter(|p| p.kind.about().file_kind.is_page()) {
             let _ = write!(xml, "  <url><loc>{}</loc>", escape(&renderer.url(&page.path)));
             if let PageKind::Article(article) = page.kind {
                 let date = renderer.site().article(article.0).date.iso_date();

@@ -6,7 +6,7 @@ use std::hash::Hash;
 use serde::Serialize;
 
 use super::topic::topic_count;
-use super::Kind;
+use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
@@ -32,16 +32,12 @@ impl Kind for Topics {
         }
     }
 
-    fn name(self) -> &'static str {
-        "topics"
-    }
-
-    fn template(self) -> Option<&'static str> {
-        Some(TEMPLATE)
-    }
-
-    fn file_kind(self) -> FileKind {
-        FileKind::List
+    fn about(self) -> About {
+        About {
+            name: "topics",
+            template: Some(TEMPLATE),
+            file_kind: FileKind::List,
+        }
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
