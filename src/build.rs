@@ -13,6 +13,16 @@ use crate::render::{FileCounts, StreamError};
 pub struct BuildOptions {
     pub site: SiteOptions,
     pub output: PathBuf,
+    /// Wait while another build writes to the same output folder, rather than fail.
+    pub wait: bool,
+}
+
+/// What a build tells its caller while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuildEvent {
+    /// Another build, by its process id where known, is writing to the
+    /// output folder; this one waits for it.
+    Waiting { holder: Option<u32> },
 }
 
 #[derive(Debug, Clone)]
@@ -25,12 +35,14 @@ pub struct BuildReport {
 }
 
 /// Builds the site and updates the output folder with it, or changes nothing.
-pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<BuildReport, Error> {
     let started = Instant::now();
     let site = SiteDir::open(&options.site.root)?;
     let output = OutputDir::new(site.root(), &options.output)?;
     let prepared = pipeline::prepare(&options.site)?;
-    let staging = output.begin()?;
+    let staging = output.begin(options.wait, &|holder| {
+        events(BuildEvent::Waiting { holder })
+    })?;
     let counts = prepared.stream(&staging).map_err(|error| match error {
         StreamError::Site(problems) => Error::Site(Findings {
             problems,

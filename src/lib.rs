@@ -25,5 +25,5 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 
-pub use build::{build, BuildOptions, BuildReport};
+pub use build::{build, BuildEvent, BuildOptions, BuildReport};
 pub use pipeline::{check, prepare, Error, Findings, Prepared, SiteOptions};

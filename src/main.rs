@@ -14,7 +14,7 @@ use concord::pipeline::{self, Findings};
 use concord::scaffold::{self, NewArticle};
 use concord::serve::preview::RebuildReport;
 use concord::serve::{Event, ServeError, ServeOptions};
-use concord::{BuildOptions, BuildReport, Error, SiteOptions};
+use concord::{BuildEvent, BuildOptions, BuildReport, Error, SiteOptions};
 
 // With the system allocator, threads rendering thousands of pages into a
 // large heap spent half their time in malloc, and the cost per page grew
@@ -42,6 +42,9 @@ enum Command {
         /// Where to write the site [default: <root>/public]
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Fail at once if another build is writing to the output folder, instead of waiting
+        #[arg(long)]
+        no_wait: bool,
     },
     /// Report every problem in the site without writing anything
     Check {
@@ -123,7 +126,11 @@ const CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { site, output } => build(site, output),
+        Command::Build {
+            site,
+            output,
+            no_wait,
+        } => build(site, output, !no_wait),
         Command::Check { site, strict } => check(site.into_options(), strict),
         Command::Serve {
             root,
@@ -237,13 +244,22 @@ fn describe(report: &RebuildReport) -> String {
     )
 }
 
-fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
+fn build(site: SiteArgs, output: Option<PathBuf>, wait: bool) -> ExitCode {
     let output = output.unwrap_or_else(|| site.root.join(OUTPUT_DIR));
     let options = BuildOptions {
         site: site.into_options(),
         output,
+        wait,
     };
-    match concord::build(&options) {
+    let waiting = |event: BuildEvent| match event {
+        BuildEvent::Waiting { holder } => {
+            let who = holder.map_or("another build".into(), |pid| {
+                format!("another build (process {pid})")
+            });
+            eprintln!("waiting for {who} to finish writing to the output folder…");
+        }
+    };
+    match concord::build(&options, &waiting) {
         Ok(report) => {
             print_reports(&report.warnings);
             println!("{}", summary(&report));
@@ -259,6 +275,11 @@ fn build(site: SiteArgs, output: Option<PathBuf>) -> ExitCode {
             match error {
                 Error::Output(concord::output::OutputError::Unsafe { .. }) => {
                     eprintln!("help: pass another folder with --output")
+                }
+                Error::Output(concord::output::OutputError::Busy { .. }) => {
+                    eprintln!(
+                        "help: wait for it to finish, or run without --no-wait to wait for it"
+                    )
                 }
                 Error::NotASite { .. } => eprintln!("{NOT_A_SITE_HELP}"),
                 _ => {}
