@@ -71,6 +71,9 @@ enum Command {
         /// Open the site in the default browser
         #[arg(long)]
         open: bool,
+        /// Also answer to this host name (the preview refuses unknown names, against DNS rebinding)
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Create a new article in content/news/
     New {
@@ -138,12 +141,14 @@ fn main() -> ExitCode {
             port,
             drafts,
             open,
+            allow_host,
         } => serve(ServeOptions {
             root,
             bind,
             port,
             include_drafts: drafts,
             open,
+            allow_hosts: allow_host,
         }),
         Command::New {
             title,

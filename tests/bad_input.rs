@@ -234,6 +234,29 @@ fn a_file_that_is_not_utf8() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_file_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = built_site();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(
+        site.root().join("content/news").join(name),
+        "+++\ntitle = \"Caf\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\n+++\nBody.\n",
+    )
+    .unwrap();
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: the file's name is not UTF-8 text",
+            "content/news/caf\u{FFFD}.md",
+            "help: rename the file using UTF-8 characters only",
+        ],
+    );
+    assert!(!message.contains("No such file"), "{message}");
+}
+
 #[test]
 fn a_template_syntax_error_names_the_template_and_line() {
     let site = built_site();
@@ -259,6 +282,49 @@ fn a_template_that_fails_to_render_names_the_template() {
             "error: template `index.html` cannot be rendered",
             "templates/index.html",
             "no_such_thing",
+        ],
+    );
+}
+
+#[test]
+fn a_missing_variable_in_the_base_template_is_blamed_on_it() {
+    let site = built_site();
+    let base = concord::render::theme::embedded_template("base.html")
+        .unwrap()
+        .replace("<main", "{{ site.no_such_setting }}\n<main");
+    site.write("templates/base.html", &base);
+    let message = fails_keeping_output(&site);
+    let line = base
+        .lines()
+        .position(|l| l.contains("no_such_setting"))
+        .unwrap()
+        + 1;
+    assert_reports(
+        &message,
+        &[
+            "error: template `base.html` cannot be rendered",
+            &format!("--> templates/base.html:{line}:"),
+            "site.no_such_setting",
+        ],
+    );
+}
+
+#[test]
+fn a_slug_too_long_for_a_folder_name() {
+    let site = built_site();
+    let slug = "wuxi-xuzhou-".repeat(8);
+    site.article(
+        "news/long.md",
+        &format!("{GOOD}\nslug = \"{slug}x\""),
+        "Body.\n",
+    );
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: the slug is 97 bytes long; the longest a slug may be is 80",
+            "--> content/news/long.md:5:",
+            "help: shorten it",
         ],
     );
 }

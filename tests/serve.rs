@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::http::{get, request, Events, Server};
+use common::http::{get, get_as, request, Events, Server};
 use common::*;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -302,4 +302,84 @@ fn a_site_broken_from_the_start_shows_its_errors_until_fixed() {
     site.article("news/good.md", GOOD, "Seven parks.\n");
     assert!(events.wait_for("reload", WAIT), "no reload after the fix");
     assert_eq!(get(&server.address, "/").status, 200);
+}
+
+#[test]
+fn unknown_host_names_are_refused_against_dns_rebinding() {
+    let site = preview_site();
+    let server = Server::start(site.root(), &["--allow-host", "preview.lan"]);
+    let port = server.address.rsplit(':').next().unwrap();
+    let refused = get_as(
+        &server.address,
+        &format!("rebind.attacker.example:{port}"),
+        "/",
+    );
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused
+            .text()
+            .contains("--allow-host rebind.attacker.example"),
+        "{}",
+        refused.text()
+    );
+    let events = get_as(
+        &server.address,
+        "rebind.attacker.example",
+        "/__concord/errors",
+    );
+    assert_eq!(events.status, 403, "every path is guarded");
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("preview.lan:{port}"),
+    ] {
+        assert_eq!(get_as(&server.address, &host, "/").status, 200, "{host}");
+    }
+}
+
+#[test]
+fn an_ipv4_mapped_loopback_address_is_loopback() {
+    let site = preview_site();
+    let mut server = Server::start(site.root(), &["--bind", "::ffff:127.0.0.1"]);
+    let _ = server.child.kill();
+    let mut message = String::new();
+    std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut message).unwrap();
+    assert!(!message.contains("warning: serving on"), "{message}");
+}
+
+#[test]
+fn slow_and_idle_connections_are_closed() {
+    use std::io::{Read, Write};
+    let site = preview_site();
+    let server = Server::start(site.root(), &[]);
+    let mut slow = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: {}\r\n", server.address).unwrap();
+    let mut idle = std::net::TcpStream::connect(&server.address).unwrap();
+    write!(
+        idle,
+        "GET /robots.txt HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    for stream in [&mut slow, &mut idle] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(15)))
+            .unwrap();
+    }
+    let mut answered = vec![0; 4096];
+    let read = idle.read(&mut answered).unwrap();
+    assert!(String::from_utf8_lossy(&answered[..read]).starts_with("HTTP/1.1 200"));
+    let started = std::time::Instant::now();
+    for stream in [&mut slow, &mut idle] {
+        let mut rest = Vec::new();
+        let closed = stream.read_to_end(&mut rest);
+        assert!(
+            closed.is_ok(),
+            "the server closes the connection: {closed:?}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(12),
+        "closed after the timeout"
+    );
 }

@@ -341,6 +341,21 @@ impl Checker<'_> {
 
     fn slug(&mut self, explicit: Option<Spanned<String>>, title: Option<&str>) -> Option<String> {
         if let Some(explicit) = explicit {
+            let length = explicit.get_ref().len();
+            if length > slug::MAX_LEN {
+                let span = self.span(&explicit);
+                let suggestion = slug::slugify(explicit.get_ref());
+                self.report(
+                    span,
+                    format!(
+                        "the slug is {length} bytes long; the longest a slug may be is {}",
+                        slug::MAX_LEN
+                    ),
+                    "too long",
+                    format!("shorten it, for example to `slug = \"{suggestion}\"`"),
+                );
+                return None;
+            }
             if slug::is_slug(explicit.get_ref()) {
                 return Some(explicit.into_inner());
             }

@@ -80,7 +80,7 @@ pub fn render(body: &str, links: &dyn LinkResolver) -> RenderedBody {
         |e| matches!(e, Event::Html(h) | Event::InlineHtml(h) if h.contains(MORE_MARKER)),
     );
     rendered.summary = match more {
-        Some(end) => summary_of(&events[..end]),
+        Some(end) => summary_of(&balanced(&events[..end])),
         None => summary_of(first_paragraph(&events)),
     };
     rendered.html = html_out;
@@ -146,6 +146,24 @@ fn resolve_link<'a>(
         }),
         other => other,
     }
+}
+
+/// `events` with every element still open at their end closed, so that a
+/// summary cut by `<!-- more -->` inside a paragraph or a link is whole HTML.
+fn balanced<'a>(events: &[Event<'a>]) -> Vec<Event<'a>> {
+    let mut open = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(tag) => open.push(tag.to_end()),
+            Event::End(_) => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    let mut whole = events.to_vec();
+    whole.extend(open.into_iter().rev().map(Event::End));
+    whole
 }
 
 fn first_paragraph<'e, 'a>(events: &'e [Event<'a>]) -> &'e [Event<'a>] {
@@ -226,6 +244,17 @@ mod tests {
         let summary = rendered.summary.unwrap();
         assert_eq!(summary.html, "<p>First <em>para</em>\ngraph.</p>\n");
         assert_eq!(summary.text, "First para graph.");
+    }
+
+    #[test]
+    fn a_more_marker_inside_a_link_gives_a_whole_summary() {
+        let body = "Start [a link <!-- more --> text](https://example.org) end.\n\nMore.\n";
+        let summary = render(body, &KeepAll).summary.unwrap();
+        assert_eq!(
+            summary.html,
+            "<p>Start <a href=\"https://example.org\">a link </a></p>\n"
+        );
+        assert_eq!(summary.text, "Start a link");
     }
 
     #[test]

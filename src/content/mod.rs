@@ -339,6 +339,12 @@ fn read(content_dir: &Path, file: &str) -> Result<String, Diagnostics> {
     let path: PathBuf = content_dir.join(file);
     let display = format!("{CONTENT_DIR}/{file}");
     let bytes = std::fs::read(&path).map_err(|error| {
+        // Names are found as text; one that is not UTF-8 cannot be found again by it.
+        if error.kind() == std::io::ErrorKind::NotFound && file.contains(char::REPLACEMENT_CHARACTER) {
+            return Diagnostic::error("the file's name is not UTF-8 text, so it cannot be read by name")
+                .in_file(&display)
+                .help("rename the file using UTF-8 characters only (retyping the name in a file manager usually does it)");
+        }
         Diagnostic::error(format!("cannot read the file: {error}"))
             .in_file(&display)
             .help("check that the file exists and that you may read it")

@@ -78,7 +78,7 @@ impl Theme {
                 .iter()
                 .map(|(name, s)| (name.as_str(), s.text.as_str())),
         )
-        .map_err(|error| template_error(&sources, &error, "cannot be parsed"))?;
+        .map_err(|error| template_error(&sources, &error, "cannot be parsed", None))?;
         Ok(Theme { tera, sources })
     }
 
@@ -97,11 +97,40 @@ impl Theme {
     }
 
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(context)
-            .map_err(|error| template_error(&self.sources, &error, "cannot be given its data"))?;
-        self.tera
-            .render(template, &context)
-            .map_err(|error| template_error(&self.sources, &error, "cannot be rendered"))
+        let context = Context::from_serialize(context).map_err(|error| {
+            template_error(&self.sources, &error, "cannot be given its data", None)
+        })?;
+        self.tera.render(template, &context).map_err(|error| {
+            let blame = self.missing_variable(&chain(&error));
+            template_error(&self.sources, &error, "cannot be rendered", blame)
+        })
+    }
+
+    /// For a variable missing while rendering a page, the template that
+    /// names it and the line: Tera blames the page's own template even when
+    /// the variable is in the base template it extends or in a macro file
+    /// it imports.
+    fn missing_variable(&self, chain: &[String]) -> Option<(String, usize)> {
+        let (variable, page) = chain.iter().find_map(|message| {
+            let rest = message.strip_prefix("Variable `")?;
+            let (variable, rest) = rest.split_once('`')?;
+            let rest = rest.strip_prefix(" not found in context while rendering '")?;
+            Some((variable, rest.split('\'').next()?))
+        })?;
+        let template = self.tera.get_template(page).ok()?;
+        let family = std::iter::once(page)
+            .chain(template.parents.iter().map(String::as_str))
+            .chain(
+                template
+                    .imported_macro_files
+                    .iter()
+                    .map(|(file, _)| file.as_str()),
+            );
+        family.into_iter().find_map(|name| {
+            let text = &self.sources.get(name)?.text;
+            let line = text.lines().position(|line| line.contains(variable))?;
+            Some((name.to_string(), line + 1))
+        })
     }
 }
 
@@ -137,25 +166,36 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
     Ok(found)
 }
 
-/// Turns a Tera error into a report naming the template, and the line where Tera gives one.
-fn template_error(
-    sources: &BTreeMap<String, Source>,
-    error: &tera::Error,
-    what: &str,
-) -> Diagnostic {
+/// Every message of a Tera error, outermost first.
+fn chain(error: &tera::Error) -> Vec<String> {
     let mut chain = vec![error.to_string()];
     let mut source = error.source();
     while let Some(cause) = source {
         chain.push(cause.to_string());
         source = cause.source();
     }
+    chain
+}
+
+/// Turns a Tera error into a report naming the template, and the line where
+/// Tera gives one; `blame` names them instead when the caller knows better.
+fn template_error(
+    sources: &BTreeMap<String, Source>,
+    error: &tera::Error,
+    what: &str,
+    blame: Option<(String, usize)>,
+) -> Diagnostic {
+    let chain = chain(error);
     // The deepest message names the template where the error is: a page
     // template may fail inside the base template it extends.
-    let named = chain.iter().rev().find_map(|message| {
-        sources
-            .iter()
-            .find(|(name, _)| message.contains(&format!("'{name}'")))
-    });
+    let named = match &blame {
+        Some((name, _)) => sources.get_key_value(name),
+        None => chain.iter().rev().find_map(|message| {
+            sources
+                .iter()
+                .find(|(name, _)| message.contains(&format!("'{name}'")))
+        }),
+    };
     let detail = chain
         .iter()
         .flat_map(|m| m.lines())
@@ -174,7 +214,8 @@ fn template_error(
     let mut diagnostic = Diagnostic::error(format!("template `{name}` {what}: {detail}"))
         .in_file(file)
         .help("fix the template; the README lists the variables each template receives");
-    if let Some(span) = line_of(&chain).and_then(|line| SourceSpan::line(&source.text, line)) {
+    let line = blame.map(|(_, line)| line).or_else(|| line_of(&chain));
+    if let Some(span) = line.and_then(|line| SourceSpan::line(&source.text, line)) {
         diagnostic = diagnostic.at(span);
     }
     diagnostic

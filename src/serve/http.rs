@@ -5,10 +5,12 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::net::IpAddr;
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -44,6 +46,49 @@ pub struct AppState {
     pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
     pub notices: broadcast::Sender<Notice>,
     pub shutdown: watch::Receiver<bool>,
+    pub hosts: Arc<AllowedHosts>,
+}
+
+/// The names the preview answers to, so that a web page elsewhere cannot
+/// reach it through DNS rebinding (a name of the attacker's that resolves
+/// to 127.0.0.1): `localhost`, loopback addresses, the address it listens
+/// on, and names given with `--allow-host`. Listening on every interface
+/// (`0.0.0.0`), it answers to any IP address, which rebinding cannot forge.
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    pub bind: IpAddr,
+    pub names: Vec<String>,
+}
+
+impl AllowedHosts {
+    /// Whether a request's `Host` header (a name or address, with or without a port) is allowed.
+    pub fn allows(&self, host: &str) -> bool {
+        let name = without_port(host);
+        if let Ok(ip) = name
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+        {
+            let ip = ip.to_canonical();
+            return ip.is_loopback()
+                || ip == self.bind.to_canonical()
+                || self.bind.is_unspecified();
+        }
+        name.eq_ignore_ascii_case("localhost")
+            || self
+                .names
+                .iter()
+                .any(|allowed| allowed.eq_ignore_ascii_case(name))
+    }
+}
+
+fn without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':') => {
+            name
+        }
+        _ => host,
+    }
 }
 
 impl AppState {
@@ -59,7 +104,31 @@ pub fn router(state: AppState) -> Router {
         .route(EVENTS_PATH, get(events))
         .route(ERRORS_PATH, get(errors))
         .fallback(site)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            known_hosts_only,
+        ))
         .with_state(state)
+}
+
+async fn known_hosts_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    if state.hosts.allows(&host) {
+        return next.run(request).await;
+    }
+    let name = without_port(&host);
+    let message = format!("403 Forbidden: this preview answers only to localhost and its own address, not to `{host}`.\nIf you reach it by that name on purpose, restart it with: concord serve --allow-host {name}\n");
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message,
+    )
+        .into_response()
 }
 
 async fn events(
@@ -241,6 +310,39 @@ mod tests {
         ] {
             assert_eq!(site_path(raw), Err(StatusCode::BAD_REQUEST), "{raw}");
         }
+    }
+
+    #[test]
+    fn hosts_that_rebinding_could_forge_are_refused() {
+        let local = AllowedHosts {
+            bind: "127.0.0.1".parse().unwrap(),
+            names: vec!["preview.lan".into()],
+        };
+        for host in [
+            "localhost:1111",
+            "LOCALHOST",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "127.8.8.8",
+            "preview.lan:1111",
+        ] {
+            assert!(local.allows(host), "{host}");
+        }
+        for host in [
+            "evil.example:1111",
+            "",
+            "192.168.1.5:1111",
+            "localhost.evil.example",
+            "[::1]x",
+        ] {
+            assert!(!local.allows(host), "{host}");
+        }
+        let everywhere = AllowedHosts {
+            bind: "0.0.0.0".parse().unwrap(),
+            names: vec![],
+        };
+        assert!(everywhere.allows("192.168.1.5:1111"));
+        assert!(!everywhere.allows("evil.example"));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tokio::sync::{broadcast, watch as signal};
 
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::pipeline::{self, SiteDir, SiteOptions};
-use http::{AppState, Notice, Snapshot};
+use http::{AllowedHosts, AppState, Notice, Snapshot};
 use preview::{Change, Preview, RebuildReport};
 use watch::Watcher;
 
@@ -31,7 +31,13 @@ pub struct ServeOptions {
     pub include_drafts: bool,
     /// Opens the site in the default browser once it is served.
     pub open: bool,
+    /// Host names to answer to besides localhost and IP addresses.
+    pub allow_hosts: Vec<String>,
 }
+
+/// How long a connection may take to send a request's headers, and how
+/// long an open connection may sit idle before its next request.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -85,7 +91,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
     let listener = listen(options.bind, options.port)?;
     let address = listener.local_addr().map_err(ServeError::Runtime)?;
     let url = served_url(address);
-    if !options.bind.is_loopback() {
+    if !options.bind.to_canonical().is_loopback() {
         report(Event::Exposed { bind: options.bind });
     }
     // Watching starts before the first build, so that no save during it is missed.
@@ -108,6 +114,10 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
         snapshot: Arc::new(RwLock::new(Arc::new(snapshot(&preview)))),
         notices,
         shutdown,
+        hosts: Arc::new(AllowedHosts {
+            bind: options.bind,
+            names: options.allow_hosts.clone(),
+        }),
     };
     let rebuilder = state.clone();
     let rebuild_report = report.clone();
@@ -135,15 +145,35 @@ fn run_server(
             .set_nonblocking(true)
             .map_err(ServeError::Runtime)?;
         let listener = tokio::net::TcpListener::from_std(listener).map_err(ServeError::Runtime)?;
-        let stopped = async move {
-            let _ = tokio::signal::ctrl_c().await;
-            let _ = stop.send(true);
-        };
-        axum::serve(listener, http::router(state))
-            .with_graceful_shutdown(stopped)
-            .await
-            .map_err(ServeError::Runtime)
+        let router = http::router(state);
+        let ctrl_c = tokio::signal::ctrl_c();
+        tokio::pin!(ctrl_c);
+        loop {
+            tokio::select! {
+                _ = &mut ctrl_c => break,
+                accepted = listener.accept() => {
+                    // A failed accept (too many open files, say) is one client's problem.
+                    if let Ok((stream, _)) = accepted {
+                        tokio::spawn(connection(stream, router.clone()));
+                    }
+                }
+            }
+        }
+        // Open event streams end when told; other connections are dropped with the runtime.
+        let _ = stop.send(true);
+        Ok(())
     })
+}
+
+/// Serves one connection over HTTP/1.1, closing it when the client is too
+/// slow to send its headers or sits idle too long.
+async fn connection(stream: tokio::net::TcpStream, router: axum::Router) {
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+        .await;
 }
 
 fn listen(bind: IpAddr, port: u16) -> Result<TcpListener, ServeError> {

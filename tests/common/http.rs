@@ -86,6 +86,15 @@ pub fn request(address: &str, method: &str, target: &str) -> Response {
 
 /// The same, with a JSON body.
 pub fn request_with_body(address: &str, method: &str, target: &str, body: &str) -> Response {
+    send(address, address, method, target, body)
+}
+
+/// A GET with the given `Host` header.
+pub fn get_as(address: &str, host: &str, target: &str) -> Response {
+    send(address, host, "GET", target, "")
+}
+
+fn send(address: &str, host: &str, method: &str, target: &str, body: &str) -> Response {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(60)))
@@ -96,7 +105,7 @@ pub fn request_with_body(address: &str, method: &str, target: &str, body: &str) 
     };
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n{content}\r\n{body}"
+        "{method} {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{content}\r\n{body}"
     )
     .unwrap();
     let mut reader = BufReader::new(stream);
