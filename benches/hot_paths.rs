@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use time::{Date, Month};
 
 use concord::assets::Assets;
-use concord::config::Config;
+use concord::config::{Config, RawHtml};
 use concord::content::markdown::{self, LinkResolver, Resolution};
 use concord::content::parse_article;
 use concord::model::Site;
@@ -72,7 +72,7 @@ fn markdown_body(c: &mut Criterion) {
     let text = article(1);
     let body = &text[text.rfind("+++\n").expect("a front matter") + 4..];
     c.bench_function("render one Markdown body", |b| {
-        b.iter(|| markdown::render(body, &KeepLinks))
+        b.iter(|| markdown::render(body, &KeepLinks, RawHtml::Keep))
     });
 }
 
@@ -87,6 +87,7 @@ fn paginated_index(c: &mut Criterion) {
             let body = markdown::render(
                 &text[text.rfind("+++\n").expect("a front matter") + 4..],
                 &KeepLinks,
+                RawHtml::Keep,
             );
             let summary = body.summary.unwrap_or_default();
             (

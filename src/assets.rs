@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::STATIC_DIR;
 
 /// The built-in theme's assets, by path in the output folder.
@@ -32,12 +32,14 @@ enum Source {
 #[derive(Debug, Clone, Default)]
 pub struct Assets {
     assets: Vec<Asset>,
+    /// Links in `static/` that are not published, and why.
+    pub warnings: Diagnostics,
 }
 
 impl Assets {
     /// The theme's assets and the files under `static_dir`, which need not exist.
     pub fn load(static_dir: &Path) -> Result<Assets, Diagnostic> {
-        let own = site_files(static_dir)?;
+        let (own, warnings) = site_files(static_dir)?;
         let mut assets: Vec<Asset> = THEME_ASSETS
             .iter()
             .filter(|(name, _)| !own.iter().any(|asset| asset.path == *name))
@@ -47,7 +49,7 @@ impl Assets {
             })
             .collect();
         assets.extend(own);
-        Ok(Assets { assets })
+        Ok(Assets { assets, warnings })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Asset> {
@@ -77,30 +79,93 @@ impl Asset {
     }
 }
 
-fn site_files(static_dir: &Path) -> Result<Vec<Asset>, Diagnostic> {
-    if !static_dir.is_dir() {
-        return Ok(Vec::new());
-    }
+/// The files under `static/`, by name. A link is followed when it leads to
+/// a file or folder inside the site (its files are published under the
+/// link's name) and left out with a warning when it leads outside the site,
+/// nowhere, or to a folder holding the link itself.
+fn site_files(static_dir: &Path) -> Result<(Vec<Asset>, Diagnostics), Diagnostic> {
     let mut files = Vec::new();
+    let mut warnings = Diagnostics::default();
+    if !static_dir.is_dir() {
+        return Ok((files, warnings));
+    }
+    let site = static_dir
+        .parent()
+        .and_then(|root| root.canonicalize().ok())
+        .unwrap_or_default();
     for entry in WalkDir::new(static_dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(static_dir).display().to_string();
-            Diagnostic::error(format!("cannot read `{path}`: {error}"))
-                .in_file(STATIC_DIR)
-                .help("check that the static folder and its files may be read")
-        })?;
+        let entry = entry.map_err(|error| unreadable(static_dir, error))?;
+        let relative = relative_name(entry.path(), static_dir);
         if entry.file_type().is_file() {
-            let relative = entry
-                .path()
-                .strip_prefix(static_dir)
-                .unwrap_or(entry.path());
             files.push(Asset {
-                path: relative.to_string_lossy().replace('\\', "/"),
+                path: relative,
+                source: Source::Site(entry.path().to_path_buf()),
+            });
+        } else if entry.path_is_symlink() {
+            match followed(entry.path(), &site) {
+                Ok(target) if target.is_file() => files.push(Asset {
+                    path: relative,
+                    source: Source::Site(target),
+                }),
+                Ok(target) => files.extend(linked_folder(&target, &relative)?),
+                Err(why) => warnings.push(
+                    Diagnostic::warning(format!(
+                        "`{STATIC_DIR}/{relative}` is a link {why}; it is not published"
+                    ))
+                    .in_file(format!("{STATIC_DIR}/{relative}"))
+                    .help("copy the files into static/, or make the link point inside the site"),
+                ),
+            }
+        }
+    }
+    Ok((files, warnings))
+}
+
+/// Where a link in `static/` leads, if it may be published: inside `site`,
+/// and not to a folder that holds the link (which would never end).
+fn followed(link: &Path, site: &Path) -> Result<PathBuf, String> {
+    let target = link
+        .canonicalize()
+        .map_err(|_| "that leads nowhere".to_string())?;
+    if !target.starts_with(site) {
+        return Err(format!("to `{}`, outside the site", target.display()));
+    }
+    let parent = link
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .unwrap_or_default();
+    if target.is_dir() && parent.starts_with(&target) {
+        return Err("to a folder that holds it".to_string());
+    }
+    Ok(target)
+}
+
+/// The files of a folder a link in `static/` leads to, under the link's
+/// name; links inside it are not followed.
+fn linked_folder(target: &Path, name: &str) -> Result<Vec<Asset>, Diagnostic> {
+    let mut files = Vec::new();
+    for entry in WalkDir::new(target).sort_by_file_name() {
+        let entry = entry.map_err(|error| unreadable(target, error))?;
+        if entry.file_type().is_file() {
+            files.push(Asset {
+                path: format!("{name}/{}", relative_name(entry.path(), target)),
                 source: Source::Site(entry.path().to_path_buf()),
             });
         }
     }
     Ok(files)
+}
+
+fn relative_name(path: &Path, dir: &Path) -> String {
+    let relative = path.strip_prefix(dir).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+fn unreadable(dir: &Path, error: walkdir::Error) -> Diagnostic {
+    let path = error.path().unwrap_or(dir).display().to_string();
+    Diagnostic::error(format!("cannot read `{path}`: {error}"))
+        .in_file(STATIC_DIR)
+        .help("check that the static folder and its files may be read")
 }
 
 #[cfg(test)]

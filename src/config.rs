@@ -28,7 +28,15 @@ struct RawConfig {
     #[serde(default)]
     cities: BTreeMap<Spanned<String>, RawCity>,
     #[serde(default)]
+    markdown: RawMarkdown,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<Spanned<String>>,
 }
 
 fn default_language() -> String {
@@ -52,6 +60,8 @@ pub struct Config {
     pub language: String,
     pub base_url: BaseUrl,
     pub paginate_by: NonZeroUsize,
+    /// What happens to HTML written in articles.
+    pub raw_html: RawHtml,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
@@ -114,6 +124,21 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
                 NonZeroUsize::MIN
             }),
     };
+    let raw_html = match raw.markdown.raw_html {
+        None => RawHtml::Keep,
+        Some(value) => match value.get_ref().as_str() {
+            "keep" => RawHtml::Keep,
+            "escape" => RawHtml::Escape,
+            other => {
+                problem(
+                    value.span(),
+                    format!("`raw_html` is `{other}`, which Concord does not know"),
+                    "write `raw_html = \"keep\"` to publish HTML in articles as written (editors are trusted), or `raw_html = \"escape\"` to show it as text and refuse `javascript:` links",
+                );
+                RawHtml::Keep
+            }
+        },
+    };
     let mut cities = Vec::with_capacity(raw.cities.len());
     let mut city_declarations = HashMap::with_capacity(raw.cities.len());
     for (key, city) in raw.cities {
@@ -142,10 +167,22 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         language: raw.language,
         base_url,
         paginate_by,
+        raw_html,
         extra: raw.extra,
         city_declarations,
     };
     problems.into_result((config, CityRegistry::new(cities)))
+}
+
+/// What happens to HTML written in an article's Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Published as written: the site's editors are trusted.
+    #[default]
+    Keep,
+    /// Shown as text, and `javascript:` links refused: for sites that take
+    /// articles from many contributors.
+    Escape,
 }
 
 /// The address the site is published at, always ending in `/`.

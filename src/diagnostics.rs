@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
@@ -42,48 +43,120 @@ pub enum Severity {
     Warning,
 }
 
-/// One line of a file with the part of it the problem is about.
+/// The part of a file a problem is about, with the line it is on. Spans of
+/// one file share its text rather than copy their lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSpan {
     /// 1-based line number in the file.
     pub line: usize,
-    /// 1-based column, counted in characters.
-    pub column: usize,
-    pub line_text: String,
-    /// Byte range within `line_text`.
+    source: Arc<str>,
+    /// The line, without its line break, as a byte range of the file.
+    line_range: Range<usize>,
+    /// Byte range within the line.
     pub range: Range<usize>,
 }
 
 impl SourceSpan {
-    /// Locates a byte range of a whole file. A range that runs over several
+    /// Locates a byte range of a whole file (see [`SourceText::span`]). It
+    /// indexes the file first: for more than one span of a file, make a
+    /// [`SourceText`] once.
+    pub fn locate(text: &str, range: Range<usize>) -> SourceSpan {
+        SourceText::new(text).span(range)
+    }
+
+    /// The span of a whole line, given its 1-based number.
+    pub fn line(text: &str, line: usize) -> Option<SourceSpan> {
+        SourceText::new(text).line(line)
+    }
+
+    /// The text of the line the span is on.
+    pub fn line_text(&self) -> &str {
+        &self.source[self.line_range.clone()]
+    }
+
+    /// The part of a long line around the span, with the span's range in
+    /// it: a report shows a few words either side, not a whole line of
+    /// thousands of characters (which would also make it slow to lay out).
+    fn window(&self) -> (&str, Range<usize>) {
+        const CONTEXT: usize = 80;
+        let line = self.line_text();
+        if line.len() <= 3 * CONTEXT {
+            return (line, self.range.clone());
+        }
+        let start = floor_char_boundary(line, self.range.start.saturating_sub(CONTEXT));
+        let end = ceil_char_boundary(line, (self.range.end + CONTEXT).min(line.len()));
+        (
+            &line[start..end],
+            self.range.start - start..self.range.end - start,
+        )
+    }
+
+    /// 1-based column, counted in characters; worked out when asked for,
+    /// as a line may be long and most spans are never shown.
+    pub fn column(&self) -> usize {
+        self.line_text()[..self.range.start].chars().count() + 1
+    }
+}
+
+/// A file's text with where each of its lines starts, so that each span is
+/// found by a binary search instead of counting lines from the top.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(text: &str) -> SourceText {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceText {
+            text: Arc::from(text),
+            line_starts,
+        }
+    }
+
+    /// Locates a byte range of the file. A range that runs over several
     /// lines is cut at the end of its first line: one marked line reads best.
     /// A range that starts on a line's `\r` is moved to just before it.
-    pub fn locate(text: &str, range: Range<usize>) -> SourceSpan {
+    pub fn span(&self, range: Range<usize>) -> SourceSpan {
+        let text = &*self.text;
         let start = floor_char_boundary(text, range.start.min(text.len()));
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = self.line_starts.partition_point(|&s| s <= start);
+        let line_start = self.line_starts[line - 1];
+        let line_end = self
+            .line_starts
+            .get(line)
+            .map_or(text.len(), |next| next - 1);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let visible_end = line_start + line_text.len();
         let start = start.min(visible_end);
         let end = floor_char_boundary(text, range.end.clamp(start, visible_end));
         SourceSpan {
-            line: text[..line_start].matches('\n').count() + 1,
-            column: text[line_start..start].chars().count() + 1,
-            line_text: line_text.to_string(),
+            line,
+            source: self.text.clone(),
+            line_range: line_start..visible_end,
             range: (start - line_start)..(end - line_start),
         }
     }
 
     /// The span of a whole line, given its 1-based number.
-    pub fn line(text: &str, line: usize) -> Option<SourceSpan> {
-        let start = if line <= 1 {
-            0
-        } else {
-            text.match_indices('\n').nth(line - 2)?.0 + 1
-        };
-        let len = text[start..].find('\n').unwrap_or(text.len() - start);
-        Some(SourceSpan::locate(text, start..start + len))
+    pub fn line(&self, line: usize) -> Option<SourceSpan> {
+        let start = *self.line_starts.get(line.max(1) - 1)?;
+        let end = self
+            .line_starts
+            .get(line.max(1))
+            .map_or(self.text.len(), |next| next - 1);
+        Some(self.span(start..end))
     }
+}
+
+fn ceil_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index += 1;
+    }
+    index
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -160,16 +233,30 @@ impl Diagnostic {
         let mut group = Group::with_title(level.primary_title(self.message.as_str()));
         match (&path, &self.span) {
             (Some(path), Some(span)) => {
-                let mut annotation = AnnotationKind::Primary.span(span.range.clone());
+                let (shown, range) = span.window();
+                let before = &shown[..range.start];
+                let mut annotation = AnnotationKind::Primary.span(range);
                 if let Some(label) = &self.label {
                     annotation = annotation.label(label.as_str());
                 }
                 group = group.element(
-                    Snippet::source(span.line_text.as_str())
+                    Snippet::source(shown)
                         .line_start(span.line)
                         .path(path.as_str())
                         .annotation(annotation),
                 );
+                if shown.len() < span.line_text().len() {
+                    // The column annotate-snippets counts is within the part
+                    // shown; the place it names must count the whole line.
+                    let counted = before.chars().count() + 1;
+                    let place = format!("{path}:{}:", span.line);
+                    let report = renderer.render(&[group]);
+                    return report.replacen(
+                        &format!("{place}{counted}"),
+                        &format!("{place}{}", span.column()),
+                        1,
+                    );
+                }
             }
             (Some(path), None) => group = group.element(Origin::path(path.as_str())),
             _ => {}
@@ -222,7 +309,7 @@ impl Diagnostics {
 
     pub fn sorted(mut self) -> Diagnostics {
         self.0.sort_by(|a, b| {
-            let line = |d: &Diagnostic| d.span.as_ref().map(|s| (s.line, s.column));
+            let line = |d: &Diagnostic| d.span.as_ref().map(|s| (s.line, s.range.start));
             (&a.file, line(a), a.severity).cmp(&(&b.file, line(b), b.severity))
         });
         self
@@ -293,31 +380,48 @@ mod tests {
         let text = "+++\ntitle = 1\ncities = [\"wuxy\"]\n";
         let offset = text.find("\"wuxy\"").unwrap();
         let span = SourceSpan::locate(text, offset..offset + 6);
-        assert_eq!((span.line, span.column), (3, 11));
-        assert_eq!(span.line_text, "cities = [\"wuxy\"]");
-        assert_eq!(&span.line_text[span.range.clone()], "\"wuxy\"");
+        assert_eq!((span.line, span.column()), (3, 11));
+        assert_eq!(span.line_text(), "cities = [\"wuxy\"]");
+        assert_eq!(&span.line_text()[span.range.clone()], "\"wuxy\"");
     }
 
     #[test]
     fn locate_clips_multi_line_ranges_and_counts_characters() {
         let text = "标题 = x\r\nnext";
         let span = SourceSpan::locate(text, 7..text.len());
-        assert_eq!((span.line, span.column), (1, 4));
-        assert_eq!(span.line_text, "标题 = x");
+        assert_eq!((span.line, span.column()), (1, 4));
+        assert_eq!(span.line_text(), "标题 = x");
         assert_eq!(span.range, 7..10);
     }
 
     #[test]
     fn locate_keeps_a_range_at_a_carriage_return_inside_the_line() {
         let span = SourceSpan::locate("ab\r\ncd", 2..3);
-        assert_eq!((span.line, span.column), (1, 3));
+        assert_eq!((span.line, span.column()), (1, 3));
         assert_eq!(span.range, 2..2);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_span_with_the_right_column() {
+        let line = format!("cities = [{}\"wuxy\"]", "\"城市\", ".repeat(500));
+        let offset = line.find("wuxy").unwrap();
+        let problem = Diagnostic::error("unknown city")
+            .in_file("content/a.md")
+            .at(SourceSpan::locate(&line, offset..offset + 4));
+        let report = problem.render(false);
+        let column = line[..offset].chars().count() + 1;
+        assert!(
+            report.contains(&format!("content/a.md:1:{column}")),
+            "{report}"
+        );
+        assert!(report.contains("wuxy"), "{report}");
+        assert!(report.len() < 1000, "{report}");
     }
 
     #[test]
     fn line_picks_a_whole_line() {
         let span = SourceSpan::line("a\nbb\nccc", 2).unwrap();
-        assert_eq!((span.line, span.line_text.as_str()), (2, "bb"));
+        assert_eq!((span.line, span.line_text()), (2, "bb"));
         assert!(SourceSpan::line("a", 5).is_none());
     }
 

@@ -231,6 +231,12 @@ fn print_event(event: &Event<'_>, color: bool) {
                 ),
             }
         }
+        Event::FolderChanged(change) if change.present => {
+            println!("watching {}/ anew (it appeared or was replaced)", change.folder)
+        }
+        Event::FolderChanged(change) => {
+            println!("{}/ is gone; watching for it to come back", change.folder)
+        }
         Event::RebuildPanicked => eprintln!("error: the rebuild stopped on a bug in Concord (please report it); still serving the last good site"),
         Event::BrowserNotOpened { url } => eprintln!("note: could not open a browser; open {url} yourself"),
         Event::Stopped => println!("Stopped."),

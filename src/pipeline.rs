@@ -108,9 +108,16 @@ pub(crate) fn load_theme(site: &SiteDir, problems: &mut Diagnostics) -> Option<T
 
 /// The theme's assets and the site's `static/` files.
 pub(crate) fn load_assets(site: &SiteDir, problems: &mut Diagnostics) -> Option<Assets> {
-    Assets::load(&site.root().join(STATIC_DIR))
-        .map_err(|problem| problems.push(problem))
-        .ok()
+    match Assets::load(&site.root().join(STATIC_DIR)) {
+        Ok(assets) => {
+            problems.extend(assets.warnings.clone());
+            Some(assets)
+        }
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    }
 }
 
 /// How content files are read.
@@ -124,6 +131,7 @@ pub(crate) fn load_options<'a>(
         base_url: &config.base_url,
         include_drafts,
         today: today(),
+        raw_html: config.raw_html,
     }
 }
 

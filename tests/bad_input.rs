@@ -330,6 +330,131 @@ fn a_slug_too_long_for_a_folder_name() {
 }
 
 #[test]
+fn templates_that_include_each_other_are_a_loop_not_a_crash() {
+    let site = built_site();
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}\n{% include \"part.html\" %}\n{% endblock content %}",
+    );
+    site.write("templates/part.html", "<p>\n{% include \"404.html\" %}</p>");
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: templates include each other in a loop: 404.html → part.html → 404.html",
+            "--> templates/404.html:2:",
+            "help: remove one of these includes",
+        ],
+    );
+}
+
+#[test]
+fn a_macro_that_calls_itself_is_a_loop_not_a_crash() {
+    let site = built_site();
+    site.write(
+        "templates/macros.html",
+        &format!(
+            "{}\n{{% macro forever(n) %}}{{{{ self::forever(n=n) }}}}{{% endmacro forever %}}",
+            concord::render::theme::embedded_template("macros.html").unwrap()
+        ),
+    );
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: a macro calls itself: macros.html::forever → macros.html::forever",
+            "templates/macros.html:",
+            "help: Concord refuses recursive macros",
+        ],
+    );
+}
+
+/// Cost grows with the input, not its square: how fast is measured by hand
+/// (README), this checks that every problem of a large file is found and placed.
+#[test]
+fn thousands_of_links_and_unknown_cities_in_one_line() {
+    let site = built_site();
+    let mut links: Vec<String> = (0..20_000)
+        .map(|i| format!("[{i}](/archive/2020/06/)"))
+        .collect();
+    links.push("[last](/archive/2020/07/)".into());
+    site.article(
+        "news/links.md",
+        "title = \"Links\"\ndate = 2020-06-10\ncities = [\"wuxi\"]",
+        &links.join(" "),
+    );
+    let cities: Vec<String> = (0..2_000).map(|i| format!("\"nowhere{i}\"")).collect();
+    site.article(
+        "news/cities.md",
+        &format!(
+            "title = \"Cities\"\ndate = 2020-06-11\ncities = [{}]",
+            cities.join(", ")
+        ),
+        "Body.\n",
+    );
+    let message = fails_keeping_output(&site);
+    assert!(
+        message.contains("2,001 errors"),
+        "{}",
+        &message[message.len() - 300..]
+    );
+    let last = cities.join(", ");
+    let column = "cities = [".len() + last.rfind("\"nowhere1999\"").unwrap() + 1;
+    assert_reports(
+        &message,
+        &[
+            "error: `nowhere1999` is not a declared city",
+            &format!("--> content/news/cities.md:4:{column}"),
+            "there is no page `/archive/2020/07/`",
+            "--> content/news/links.md:6:",
+        ],
+    );
+}
+
+#[test]
+fn a_script_link_on_a_site_that_escapes_html() {
+    let site = built_site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[markdown]\nraw_html = \"escape\"\n"),
+    );
+    site.article(
+        "news/script.md",
+        "title = \"Script\"\ndate = 2020-06-12\ncities = [\"wuxi\"]",
+        "Text.\n\n[click](javascript:alert(1))\n",
+    );
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: `javascript:` links are not allowed on this site",
+            "--> content/news/script.md:8:1",
+            "raw_html = \"escape\"",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_raw_html_setting() {
+    let site = built_site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[markdown]\nraw_html = \"strip\"\n"),
+    );
+    let message = fails_keeping_output(&site);
+    assert_reports(
+        &message,
+        &[
+            "error: `raw_html` is `strip`",
+            "config.toml:",
+            "raw_html = \"escape\"",
+        ],
+    );
+}
+
+#[test]
 fn invalid_config_points_at_its_line() {
     let site = built_site();
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();

@@ -590,3 +590,70 @@ fn a_rebuild_keeps_hidden_files_and_clears_an_abandoned_staging_folder() {
         "a build stopped by Ctrl-C leaves nothing for long"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn links_in_static_are_published_only_when_they_stay_inside_the_site() {
+    use std::os::unix::fs::symlink;
+    let site = small_site(BASE);
+    site.write("docs/guide.txt", "A guide.");
+    site.write("static/own.txt", "Own file.");
+    let link =
+        |target: &str, name: &str| symlink(target, site.root().join("static").join(name)).unwrap();
+    link("/etc", "etcdir");
+    link("/", "root");
+    link("../docs/guide.txt", "guide.txt");
+    link("../docs", "docs");
+    link("..", "loop");
+    link("missing.txt", "broken.txt");
+    let output = site.build_ok(&[]);
+    let message = stderr(&output);
+    let out = site.output();
+    assert!(out.join("own.txt").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("guide.txt")).unwrap(),
+        "A guide."
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("docs/guide.txt")).unwrap(),
+        "A guide."
+    );
+    for left_out in ["etcdir", "root", "loop", "broken.txt"] {
+        assert!(!out.join(left_out).exists(), "{left_out}");
+        assert!(
+            message.contains(&format!("warning: `static/{left_out}` is a link")),
+            "{left_out}: {message}"
+        );
+    }
+    assert!(message.contains("outside the site"), "{message}");
+    assert!(message.contains("to a folder that holds it"), "{message}");
+}
+
+#[test]
+fn raw_html_is_kept_by_default_and_escaped_when_the_site_asks() {
+    let site = small_site(BASE);
+    site.article(
+        "html.md",
+        "title = \"Markup\"\ndate = 2021-02-03\ncities = [\"wuxi\"]\nsummary = \"A <i>summary</i>\"",
+        "Some <b>bold</b> words.\n\n<div class=\"box\">A box</div>\n",
+    );
+    site.build_ok(&[]);
+    let page = site.read("news/markup/index.html");
+    assert!(
+        page.contains("<b>bold</b>") && page.contains("<div class=\"box\">"),
+        "trusted editors"
+    );
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[markdown]\nraw_html = \"escape\"\n"),
+    );
+    site.build_ok(&[]);
+    let page = site.page("news/markup/index.html");
+    assert!(select(&page, "article b, article div.box, .card i").is_empty());
+    let text = site.read("news/markup/index.html");
+    assert!(text.contains("&lt;b&gt;bold&lt;/b&gt;"), "{text}");
+    assert!(site
+        .read("archive/2021/index.html")
+        .contains("A &lt;i&gt;summary&lt;/i&gt;"));
+}

@@ -383,3 +383,69 @@ fn slow_and_idle_connections_are_closed() {
         "closed after the timeout"
     );
 }
+
+#[test]
+fn a_template_loop_shows_in_the_overlay_and_the_server_lives_on() {
+    let site = preview_site();
+    let (mut server, mut events) = watched(&site);
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}{% include \"article.html\" %}{% endblock content %}",
+    );
+    assert!(events.wait_for("problems", WAIT), "no problems event");
+    let errors = get(&server.address, "/__concord/errors").text();
+    assert!(
+        errors.contains("templates include each other in a loop: article.html → article.html"),
+        "{errors}"
+    );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "serve is still running"
+    );
+    assert_eq!(get(&server.address, "/news/agreement-signed/").status, 200);
+}
+
+#[test]
+fn folders_replaced_or_created_while_serving_are_watched_anew() {
+    let site = preview_site();
+    let (server, mut events) = watched(&site);
+    std::fs::rename(site.root().join("content"), site.root().join("content-old")).unwrap();
+    site.article(
+        "news/fresh.md",
+        "title = \"A fresh start\"\ndate = 2022-03-04\ncities = [\"wuxi\"]",
+        "New folder.\n",
+    );
+    assert!(
+        events.wait_for("reload", WAIT),
+        "no reload after content/ was replaced"
+    );
+    assert_eq!(get(&server.address, "/news/a-fresh-start/").status, 200);
+    site.article(
+        "news/fresh.md",
+        "title = \"A fresh start\"\ndate = 2022-03-04\ncities = [\"wuxi\"]",
+        "Edited in the new folder.\n",
+    );
+    assert!(
+        events.wait_for("reload", WAIT),
+        "edits in the new folder are seen"
+    );
+    assert!(get(&server.address, "/news/a-fresh-start/")
+        .text()
+        .contains("Edited in the new folder."));
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_publishes_exactly_what_build_would_and_never_follows_links_out() {
+    use std::os::unix::fs::symlink;
+    let site = preview_site();
+    symlink("/etc", site.root().join("static/etcdir")).unwrap();
+    symlink("/", site.root().join("static/root")).unwrap();
+    site.write("docs/guide.txt", "A guide.");
+    symlink("../docs/guide.txt", site.root().join("static/guide.txt")).unwrap();
+    let server = Server::start(site.root(), &[]);
+    assert_eq!(get(&server.address, "/etcdir/passwd").status, 404);
+    assert_eq!(get(&server.address, "/root/etc/passwd").status, 404);
+    let guide = get(&server.address, "/guide.txt");
+    assert_eq!((guide.status, guide.text().as_str()), (200, "A guide."));
+}

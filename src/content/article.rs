@@ -1,13 +1,15 @@
 //! One content file into one checked `Article`, or every problem with it.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use time::{Date, Month, Time};
 use toml::Spanned;
 
 use super::front_matter::{self, RawFrontMatter, Split};
-use super::{markdown, placeholder};
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use super::placeholder;
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
+use crate::layout::CONTENT_DIR;
 use crate::model::{slug, Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
 
 const MAX_TITLE: usize = 150;
@@ -17,11 +19,12 @@ const MAX_SUMMARY: usize = 300;
 /// once the URL of every article is known, so that links between them resolve.
 #[derive(Debug)]
 pub struct Parsed {
-    /// Complete but for `body_html`, and for the summary when none was written.
+    /// Complete but for `body_html` and the summary.
     pub article: Article,
     /// Where the body starts in the file.
     pub body_offset: usize,
-    pub written_summary: bool,
+    /// The summary written in the front matter, as Markdown.
+    pub written_summary: Option<String>,
 }
 
 /// Parses the file `file` (relative to `content/`) whose text is `text`:
@@ -32,7 +35,7 @@ pub fn parse(
     cities: &CityRegistry,
     today: Date,
 ) -> (Option<Parsed>, Diagnostics) {
-    let display_path = format!("content/{file}");
+    let display_path = format!("{CONTENT_DIR}/{file}");
     let in_file = |d: Diagnostic| d.in_file(&display_path);
     let split = match front_matter::split(text) {
         Ok(split) => split,
@@ -47,8 +50,9 @@ pub fn parse(
         split: &split,
         today,
         problems: Diagnostics::default(),
+        lines: OnceCell::new(),
     };
-    let written_summary = raw.summary.is_some();
+    let written_summary = raw.summary.as_ref().map(|s| s.get_ref().clone());
     let article = checker.article(file, raw, cities);
     checker.body();
     let problems: Diagnostics = checker.problems.into_iter().map(in_file).collect();
@@ -67,9 +71,18 @@ struct Checker<'a> {
     split: &'a Split<'a>,
     today: Date,
     problems: Diagnostics,
+    /// The text indexed by line, made at the first problem: a file with
+    /// thousands of problems is not read from the top for each.
+    lines: OnceCell<SourceText>,
 }
 
 impl Checker<'_> {
+    fn locate(&self, span: Range<usize>) -> SourceSpan {
+        self.lines
+            .get_or_init(|| SourceText::new(self.text))
+            .span(span)
+    }
+
     fn article(
         &mut self,
         file: &str,
@@ -81,8 +94,9 @@ impl Checker<'_> {
         let cities = self.cities(raw.cities, cities);
         let topics = self.topics(&raw.topics);
         let slug = self.slug(raw.slug, title.as_deref());
-        let summary = raw.summary.and_then(|summary| self.summary(summary));
-        let (summary_html, summary_text) = summary.map(|s| (s.html, s.text)).unwrap_or_default();
+        if let Some(summary) = &raw.summary {
+            self.summary(summary);
+        }
         Some(Article {
             file: file.to_string(),
             title: title?,
@@ -90,8 +104,8 @@ impl Checker<'_> {
             date: date?,
             cities: cities?,
             topics,
-            summary_html,
-            summary_text,
+            summary_html: String::new(),
+            summary_text: String::new(),
             body_html: String::new(),
             source: raw.source,
             source_url: raw.source_url,
@@ -129,7 +143,7 @@ impl Checker<'_> {
     fn warn(&mut self, span: Range<usize>, message: String, label: &str, help: String) {
         self.problems.push(
             Diagnostic::warning(message)
-                .at(SourceSpan::locate(self.text, span))
+                .at(self.locate(span))
                 .label(label)
                 .help(help),
         );
@@ -138,7 +152,7 @@ impl Checker<'_> {
     fn report(&mut self, span: Range<usize>, message: String, label: &str, help: String) {
         self.problems.push(
             Diagnostic::error(message)
-                .at(SourceSpan::locate(self.text, span))
+                .at(self.locate(span))
                 .label(label)
                 .help(help),
         );
@@ -202,10 +216,10 @@ impl Checker<'_> {
         Some(title.into_inner().trim().to_string())
     }
 
-    fn summary(&mut self, summary: Spanned<String>) -> Option<markdown::Summary> {
+    fn summary(&mut self, summary: &Spanned<String>) {
         let length = summary.get_ref().trim().chars().count();
         if length > MAX_SUMMARY {
-            let span = self.span(&summary);
+            let span = self.span(summary);
             self.warn(
                 span,
                 format!("the summary is {length} characters long"),
@@ -213,7 +227,6 @@ impl Checker<'_> {
                 format!("keep summaries under {MAX_SUMMARY} characters: lists and search engines cut them"),
             );
         }
-        markdown::render_summary(summary.get_ref())
     }
 
     fn date(&mut self, date: Option<Spanned<toml::Value>>) -> Option<PublishedDate> {
@@ -522,7 +535,9 @@ mod tests {
     #[test]
     fn summary_field_wins_over_the_body() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nsummary = \"Short.\"\n+++\nLong body.\n";
-        assert_eq!(parse_text(text).unwrap().summary_text, "Short.");
+        let (parsed, _) = parse("news/a.md", text, &registry(), today());
+        let written = parsed.unwrap().written_summary;
+        assert_eq!(written.as_deref(), Some("Short."), "rendered with the body");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
+use crate::config::RawHtml;
+
 const MORE_MARKER: &str = "<!-- more -->";
 
 /// What a link in an article should point at.
@@ -68,11 +70,17 @@ fn options() -> Options {
 }
 
 /// Renders `body`. The summary is the text before `<!-- more -->`, else the first paragraph.
-pub fn render(body: &str, links: &dyn LinkResolver) -> RenderedBody {
+pub fn render(body: &str, links: &dyn LinkResolver, raw_html: RawHtml) -> RenderedBody {
     let mut rendered = RenderedBody::default();
     let events: Vec<Event<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
-        .map(|(event, range)| resolve_link(event, range, links, &mut rendered))
+        .map(|(event, range)| {
+            let (event, range) = match raw_html {
+                RawHtml::Keep => (event, range),
+                RawHtml::Escape => escape_html(event, range, &mut rendered),
+            };
+            resolve_link(event, range, links, &mut rendered)
+        })
         .collect();
     let mut html_out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut html_out, events.iter().cloned());
@@ -88,9 +96,52 @@ pub fn render(body: &str, links: &dyn LinkResolver) -> RenderedBody {
 }
 
 /// Renders a summary written by hand in the front matter; it may use inline Markdown.
-pub fn render_summary(summary: &str) -> Option<Summary> {
-    let events: Vec<Event<'_>> = Parser::new_ext(summary, options()).collect();
+pub fn render_summary(summary: &str, raw_html: RawHtml) -> Option<Summary> {
+    let mut refused = RenderedBody::default();
+    let events: Vec<Event<'_>> = Parser::new_ext(summary, options())
+        .into_offset_iter()
+        .map(|(event, range)| match raw_html {
+            RawHtml::Keep => event,
+            RawHtml::Escape => escape_html(event, range, &mut refused).0,
+        })
+        .collect();
     summary_of(&events)
+}
+
+/// For a site that escapes raw HTML: HTML becomes text (the `<!-- more -->`
+/// marker stays, to be found), and a `javascript:` link is refused.
+fn escape_html<'a>(
+    event: Event<'a>,
+    range: Range<usize>,
+    rendered: &mut RenderedBody,
+) -> (Event<'a>, Range<usize>) {
+    match event {
+        Event::Html(html) | Event::InlineHtml(html) if html.trim() == MORE_MARKER => {
+            (Event::InlineHtml(html), range)
+        }
+        Event::Html(html) | Event::InlineHtml(html) => (Event::Text(html), range),
+        Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+            if is_script(dest_url) =>
+        {
+            rendered.broken_links.push(BrokenLink {
+                range: range.clone(),
+                message: "`javascript:` links are not allowed on this site".into(),
+                help: "config.toml sets `[markdown] raw_html = \"escape\"`, which refuses script links; link to a page instead".into(),
+            });
+            (event, range)
+        }
+        other => (other, range),
+    }
+}
+
+/// Whether a link runs script when followed, however its scheme is spelled.
+fn is_script(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(11)
+        .collect();
+    scheme.to_ascii_lowercase().starts_with("javascript:")
 }
 
 fn resolve_link<'a>(
@@ -232,7 +283,7 @@ mod tests {
     #[test]
     fn renders_tables_footnotes_and_strikethrough() {
         let body = "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ new[^1]\n\n[^1]: A note.\n";
-        let html = render(body, &KeepAll).html;
+        let html = render(body, &KeepAll, RawHtml::Keep).html;
         assert!(html.contains("<table>"), "{html}");
         assert!(html.contains("<del>old</del>"), "{html}");
         assert!(html.contains("footnote-definition"), "{html}");
@@ -240,7 +291,11 @@ mod tests {
 
     #[test]
     fn summary_is_the_first_paragraph() {
-        let rendered = render("## Heading\n\nFirst *para*\ngraph.\n\nSecond.\n", &KeepAll);
+        let rendered = render(
+            "## Heading\n\nFirst *para*\ngraph.\n\nSecond.\n",
+            &KeepAll,
+            RawHtml::Keep,
+        );
         let summary = rendered.summary.unwrap();
         assert_eq!(summary.html, "<p>First <em>para</em>\ngraph.</p>\n");
         assert_eq!(summary.text, "First para graph.");
@@ -249,7 +304,7 @@ mod tests {
     #[test]
     fn a_more_marker_inside_a_link_gives_a_whole_summary() {
         let body = "Start [a link <!-- more --> text](https://example.org) end.\n\nMore.\n";
-        let summary = render(body, &KeepAll).summary.unwrap();
+        let summary = render(body, &KeepAll, RawHtml::Keep).summary.unwrap();
         assert_eq!(
             summary.html,
             "<p>Start <a href=\"https://example.org\">a link </a></p>\n"
@@ -258,8 +313,43 @@ mod tests {
     }
 
     #[test]
+    fn an_escaping_site_shows_html_as_text_and_refuses_script_links() {
+        let body = "<script>alert(1)</script>\n\nHi <b>there</b> [x](JavaScript:alert(2)) [ok](https://example.org).\n\n<!-- more -->\n\nRest.\n";
+        let rendered = render(body, &KeepAll, RawHtml::Escape);
+        assert!(
+            !rendered.html.contains("<script>") && !rendered.html.contains("<b>"),
+            "{}",
+            rendered.html
+        );
+        assert!(
+            rendered.html.contains("&lt;script&gt;"),
+            "{}",
+            rendered.html
+        );
+        assert_eq!(rendered.broken_links.len(), 1);
+        assert!(rendered.broken_links[0]
+            .message
+            .contains("`javascript:` links are not allowed"));
+        assert_eq!(
+            &body[rendered.broken_links[0].range.clone()],
+            "[x](JavaScript:alert(2))"
+        );
+        let summary = rendered.summary.unwrap();
+        assert!(
+            !summary.html.contains("Rest"),
+            "the marker still ends the summary"
+        );
+        let kept = render(body, &KeepAll, RawHtml::Keep);
+        assert!(kept.html.contains("<b>there</b>") && kept.broken_links.is_empty());
+    }
+
+    #[test]
     fn more_marker_sets_the_summary() {
-        let rendered = render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n", &KeepAll);
+        let rendered = render(
+            "One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n",
+            &KeepAll,
+            RawHtml::Keep,
+        );
         let summary = rendered.summary.unwrap();
         assert_eq!(summary.text, "One. Two.");
         assert!(!summary.html.contains("more"));
@@ -268,7 +358,7 @@ mod tests {
 
     #[test]
     fn written_summaries_are_escaped_markdown() {
-        let summary = render_summary("Parks & *people*").unwrap();
+        let summary = render_summary("Parks & *people*", RawHtml::Keep).unwrap();
         assert_eq!(summary.text, "Parks & people");
         assert!(
             summary.html.contains("Parks &amp; <em>people</em>"),
@@ -279,14 +369,14 @@ mod tests {
 
     #[test]
     fn an_empty_body_has_no_summary() {
-        assert_eq!(render("\n", &KeepAll).summary, None);
-        assert_eq!(render("", &KeepAll).html, "");
+        assert_eq!(render("\n", &KeepAll, RawHtml::Keep).summary, None);
+        assert_eq!(render("", &KeepAll, RawHtml::Keep).html, "");
     }
 
     #[test]
     fn links_and_images_are_resolved_and_broken_ones_reported() {
         let body = "See [a](@/a.md) and ![i](@/img.png).\n\nThen [b](@/missing) and [c](https://x.org/).\n";
-        let rendered = render(body, &Fake);
+        let rendered = render(body, &Fake, RawHtml::Keep);
         assert!(
             rendered.html.contains("href=\"/resolved/a.md\""),
             "{}",

@@ -14,8 +14,8 @@ use rayon::prelude::*;
 use time::Date;
 use walkdir::WalkDir;
 
-use crate::config::BaseUrl;
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use crate::config::{BaseUrl, RawHtml};
+use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
 use crate::layout::CONTENT_DIR;
 use crate::model::{Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed};
@@ -27,6 +27,7 @@ pub struct LoadOptions<'a> {
     pub include_drafts: bool,
     /// Articles dated after it are warned about.
     pub today: Date,
+    pub raw_html: RawHtml,
 }
 
 /// What `content/` holds.
@@ -176,7 +177,7 @@ impl ContentSet {
             .filter_map(|name| {
                 Some((
                     name.clone(),
-                    render_body(name, self.files.get(name)?, &links),
+                    render_body(name, self.files.get(name)?, &links, options.raw_html),
                 ))
             })
             .collect();
@@ -241,7 +242,12 @@ fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> File
     }
 }
 
-fn render_body(file: &str, state: &FileState, links: &ContentLinks<'_>) -> Finished {
+fn render_body(
+    file: &str,
+    state: &FileState,
+    links: &ContentLinks<'_>,
+    raw_html: RawHtml,
+) -> Finished {
     let mut problems = state.front_matter_problems.clone();
     let Some(parsed) = &state.parsed else {
         return Finished {
@@ -251,10 +257,13 @@ fn render_body(file: &str, state: &FileState, links: &ContentLinks<'_>) -> Finis
     };
     let text = &state.text;
     let body_offset = parsed.body_offset;
-    let body = markdown::render(&text[body_offset..], links);
+    let body = markdown::render(&text[body_offset..], links, raw_html);
     let display_path = format!("{CONTENT_DIR}/{file}");
+    let lines = std::cell::OnceCell::new();
     let at = |range: std::ops::Range<usize>| {
-        SourceSpan::locate(text, range.start + body_offset..range.end + body_offset)
+        lines
+            .get_or_init(|| SourceText::new(text))
+            .span(range.start + body_offset..range.end + body_offset)
     };
     for broken in body.broken_links {
         problems.push(
@@ -278,11 +287,13 @@ fn render_body(file: &str, state: &FileState, links: &ContentLinks<'_>) -> Finis
         })
         .collect();
     let mut article = parsed.article.clone();
-    if !parsed.written_summary {
-        let summary = body.summary.unwrap_or_default();
-        article.summary_html = summary.html;
-        article.summary_text = summary.text;
-    }
+    let summary = match &parsed.written_summary {
+        Some(written) => markdown::render_summary(written, raw_html),
+        None => body.summary,
+    };
+    let summary = summary.unwrap_or_default();
+    article.summary_html = summary.html;
+    article.summary_text = summary.text;
     article.body_html = body.html;
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),

@@ -4,6 +4,7 @@
 //! memory, or nothing (for `check`). Pages are rendered in parallel;
 //! nothing here touches the disk but to read `static/` files.
 
+mod cycles;
 mod escape;
 mod feed;
 pub mod fingerprint;

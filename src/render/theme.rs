@@ -9,6 +9,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 use walkdir::WalkDir;
 
+use super::cycles::{self, Cycle};
 use super::escape::escape;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
 use crate::layout::TEMPLATES_DIR;
@@ -79,6 +80,9 @@ impl Theme {
                 .map(|(name, s)| (name.as_str(), s.text.as_str())),
         )
         .map_err(|error| template_error(&sources, &error, "cannot be parsed", None))?;
+        if let Some(cycle) = cycles::find(&tera) {
+            return Err(cycle_error(&sources, &cycle).into());
+        }
         Ok(Theme { tera, sources })
     }
 
@@ -164,6 +168,44 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
         ));
     }
     Ok(found)
+}
+
+/// A loop among templates or macros, reported at the place in the first
+/// template that names the next one.
+fn cycle_error(sources: &BTreeMap<String, Source>, cycle: &Cycle) -> Diagnostic {
+    let (steps, what, help, needle) = match cycle {
+        Cycle::Templates(steps) => (
+            steps,
+            "templates include each other in a loop",
+            "remove one of these includes or imports; the loop would never end",
+            format!("\"{}\"", steps.get(1).map_or("", String::as_str)),
+        ),
+        Cycle::Macros(steps) => (
+            steps,
+            "a macro calls itself",
+            "Concord refuses recursive macros, even with a condition that ends them: write the repetition with a for loop",
+            steps
+                .get(1)
+                .and_then(|s| s.split_once("::"))
+                .map_or(String::new(), |(_, name)| format!("::{name}(")),
+        ),
+    };
+    let first = steps[0].split("::").next().unwrap_or_default();
+    let mut diagnostic =
+        Diagnostic::error(format!("{what}: {}", steps.join(" → "))).help(help.to_string());
+    if let Some(source) = sources.get(first) {
+        diagnostic = diagnostic.in_file(
+            source
+                .file
+                .clone()
+                .unwrap_or_else(|| format!("{first} (built-in theme)")),
+        );
+        let line = source.text.lines().position(|l| l.contains(&needle));
+        if let Some(span) = line.and_then(|l| SourceSpan::line(&source.text, l + 1)) {
+            diagnostic = diagnostic.at(span);
+        }
+    }
+    diagnostic
 }
 
 /// Every message of a Tera error, outermost first.

@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostics, Severity};
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AllowedHosts, AppState, Notice, Snapshot};
 use preview::{Change, Preview, RebuildReport};
-use watch::Watcher;
+use watch::{FolderChange, Watcher};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -74,6 +74,8 @@ pub enum Event<'a> {
         report: &'a RebuildReport,
         problems: &'a Diagnostics,
     },
+    /// A watched folder appeared, went or was replaced; it is watched anew.
+    FolderChanged(FolderChange),
     /// A rebuild stopped on a bug in Concord; the last good site is still served.
     RebuildPanicked,
     /// `--open` could not start a browser.
@@ -121,7 +123,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
     };
     let rebuilder = state.clone();
     let rebuild_report = report.clone();
-    std::thread::spawn(move || rebuild_on_change(preview, &watcher, &rebuilder, &rebuild_report));
+    std::thread::spawn(move || rebuild_on_change(preview, watcher, &rebuilder, &rebuild_report));
     if options.open && !open_browser(&url) {
         report(Event::BrowserNotOpened { url: &url });
     }
@@ -207,8 +209,16 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
-fn rebuild_on_change(mut preview: Preview, watcher: &Watcher, state: &AppState, report: &Reporter) {
+fn rebuild_on_change(
+    mut preview: Preview,
+    mut watcher: Watcher,
+    state: &AppState,
+    report: &Reporter,
+) {
     while let Some(burst) = watcher.next_burst() {
+        for change in &burst.folders {
+            report(Event::FolderChanged(*change));
+        }
         let mut changes = burst.changes;
         // A static file can be what a link was missing, so even then the
         // site is checked again.

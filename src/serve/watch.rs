@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer, RecommendedCache};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, RecommendedCache};
 
 use super::preview::Change;
 use crate::content::is_ignored;
@@ -23,36 +23,82 @@ const DEBOUNCE: Duration = Duration::from_millis(30);
 pub struct Burst {
     pub changes: Vec<Change>,
     pub static_changed: bool,
+    /// Watched folders that appeared, went or were replaced, now watched anew.
+    pub folders: Vec<FolderChange>,
 }
 
+/// A watched folder of the site that appeared, went, or was replaced by another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderChange {
+    pub folder: &'static str,
+    /// Whether it is there now.
+    pub present: bool,
+}
+
+/// The folders watched as a whole, each with what identifies it on disk.
+const WATCHED: [&str; 3] = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+
 pub struct Watcher {
-    _debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     events: mpsc::Receiver<DebounceEventResult>,
     root: PathBuf,
+    /// The identity of each watched folder when it was last watched; `None` while absent.
+    identities: [Option<(u64, u64)>; 3],
 }
 
 impl Watcher {
-    /// Watches config.toml, content/, templates/ and static/ under `root`.
+    /// Watches config.toml, content/, templates/ and static/ under `root`,
+    /// never following a link out of the site.
     pub fn new(root: &Path) -> notify_debouncer_full::notify::Result<Watcher> {
         let root = root.canonicalize()?;
         let (sender, events) = mpsc::channel();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, sender)?;
+        let config = notify_debouncer_full::notify::Config::default().with_follow_symlinks(false);
+        let mut debouncer =
+            new_debouncer_opt(DEBOUNCE, None, sender, RecommendedCache::new(), config)?;
         debouncer.watch(&root, RecursiveMode::NonRecursive)?;
-        for dir in [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR] {
+        let mut identities = [None; 3];
+        for (dir, identity) in WATCHED.iter().zip(&mut identities) {
             let path = root.join(dir);
-            if path.is_dir() {
+            *identity = identify(&path);
+            if identity.is_some() {
                 debouncer.watch(&path, RecursiveMode::Recursive)?;
             }
         }
         Ok(Watcher {
-            _debouncer: debouncer,
+            debouncer,
             events,
             root,
+            identities,
         })
     }
 
+    /// Watches anew each folder that appeared, went or was replaced since it
+    /// was last watched (a watch follows the folder it was set on, not its name).
+    fn rewatch(&mut self) -> Vec<FolderChange> {
+        let mut changed = Vec::new();
+        for (dir, identity) in WATCHED.iter().zip(&mut self.identities) {
+            let path = self.root.join(dir);
+            let now = identify(&path);
+            if now == *identity {
+                continue;
+            }
+            let _ = self.debouncer.unwatch(&path);
+            let watched = now.is_some()
+                && self
+                    .debouncer
+                    .watch(&path, RecursiveMode::Recursive)
+                    .is_ok();
+            *identity = if watched { now } else { None };
+            changed.push(FolderChange {
+                folder: dir,
+                present: watched,
+            });
+        }
+        changed
+    }
+
     /// Waits for the next burst that touches the site; `None` when watching has stopped.
-    pub fn next_burst(&self) -> Option<Burst> {
+    pub fn next_burst(&mut self) -> Option<Burst> {
         loop {
             let events = self.events.recv().ok()?;
             // Reading a file is an event too; only changes count.
@@ -64,7 +110,12 @@ impl Watcher {
                     .collect(),
                 Err(_) => continue,
             };
-            let burst = classify(&self.root, &paths);
+            let mut burst = classify(&self.root, &paths);
+            burst.folders = self.rewatch();
+            if !burst.folders.is_empty() {
+                // What a folder that came or went held is best read anew, whole.
+                burst.changes = vec![Change::Config];
+            }
             if !burst.changes.is_empty() || burst.static_changed {
                 return Some(burst);
             }
@@ -109,7 +160,24 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Burst {
     Burst {
         changes: changes.into_iter().collect(),
         static_changed,
+        folders: Vec::new(),
     }
+}
+
+/// What tells a folder from another of the same name: its device and inode.
+#[cfg(unix)]
+fn identify(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    metadata.is_dir().then(|| (metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn identify(path: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(path)
+        .ok()?
+        .is_dir()
+        .then_some((0, 0))
 }
 
 fn under<'a>(relative: &'a str, dir: &str) -> Option<&'a str> {
