@@ -63,12 +63,13 @@ fn build_into(site: &Site, output: &Path) -> std::process::Output {
     site.build(&["--output", output.to_str().unwrap()])
 }
 
-/// Entries beside `output` that a build left: staging folders and lock files.
+/// Entries beside `output` that a build left: staging folders and lock
+/// files, but not the spare folder that the next build reuses.
 fn leftovers_beside(output: &Path) -> Vec<String> {
     fs::read_dir(output.parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name.contains("concord-"))
+        .filter(|name| name.contains("concord-") && !name.ends_with(".concord-spare"))
         .collect()
 }
 
@@ -406,4 +407,46 @@ fn a_disk_that_fills_leaves_no_truncated_page() {
         stderr(&failed)
     );
     assert_eq!(digest(&output), before, "every file is the old one, whole");
+}
+
+#[test]
+fn the_spare_folder_follows_every_change_between_builds() {
+    let site = generated(12, 0);
+    let output = site.output();
+    let fresh = |label: &str| {
+        let reference = tempfile::tempdir().unwrap();
+        let path = reference.path().join("site");
+        assert!(build_into(&site, &path).status.success());
+        assert_eq!(digest(&output), digest(&path), "{label}");
+    };
+    site.write("static/docs", "a file");
+    site.build_ok(&[]);
+    fs::create_dir_all(output.join(".git")).unwrap();
+    fs::write(output.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    fs::remove_file(site.root().join("static/docs")).unwrap();
+    site.write("static/docs/guide.txt", "now a folder");
+    site.build_ok(&[]);
+    fresh("a file became a folder");
+    fs::remove_dir_all(site.root().join("static/docs")).unwrap();
+    site.write("static/docs", "a file again");
+    site.article(
+        "news/2015/a0.md",
+        "title = \"Report 0 renamed\"\ndate = 2015-01-01\ncities = [\"wuxi\"]",
+        "Changed.\n",
+    );
+    site.build_ok(&[]);
+    fresh("a folder became a file, and an article moved");
+    let spare = site.root().join(".public.concord-spare");
+    assert!(
+        spare.is_dir(),
+        "the previous site is kept for the next build"
+    );
+    fs::rename(output.join(".git"), spare.join(".git")).unwrap();
+    site.write("static/new.txt", "new");
+    site.build_ok(&[]);
+    fresh("after a build stopped before moving .git");
+    assert!(
+        output.join(".git/HEAD").is_file(),
+        "a .git left in the spare folder comes back"
+    );
 }

@@ -5,8 +5,10 @@ use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::lock::BuildLock;
@@ -16,6 +18,14 @@ use crate::render::{Sink, SiteFile};
 /// How staging folders are named, beside the output folder
 /// (`.public.concord-staging-<pid>`) or, for a mount point, inside it.
 const STAGING: &str = "concord-staging-";
+/// The folder beside the output folder that the next site is assembled in,
+/// and that keeps the previous site once the two are swapped: most of its
+/// files are hard links to the output's, so that the next build changes only
+/// what differs instead of making every folder and link anew.
+const SPARE: &str = "concord-spare";
+/// Inside the spare folder: new files are written here whole, then renamed
+/// into place, as the spare's files may be links to the output's.
+const INCOMING: &str = ".concord-incoming";
 
 /// What a write did, by paths relative to the output folder, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,13 +36,14 @@ pub struct WriteReport {
     pub removed: Vec<String>,
 }
 
-/// A build being written. Files whose bytes did not change are hard links
-/// to the old ones (same inode, same timestamps, for rsync-style
-/// publishing); the others are written anew. `commit` swaps the staging
-/// folder with the output folder in one step, then moves hidden entries
-/// (a `.git` folder that publishes the site) from the old site into the
-/// new one: they are not Concord's. Dropped without `commit`, it leaves the
-/// output folder exactly as it was.
+/// A build being written. The new site is assembled in the spare folder:
+/// files whose bytes did not change are hard links to the output's (same
+/// inode, same timestamps, for rsync-style publishing), the others are
+/// written anew. `commit` swaps the spare folder with the output folder in
+/// one step, then moves hidden entries (a `.git` folder that publishes the
+/// site) from the old site into the new one: they are not Concord's. The
+/// old site stays as the next build's spare. Dropped without `commit`, it
+/// leaves the output folder exactly as it was.
 pub struct Staging<'o> {
     output: &'o OutputDir,
     _lock: BuildLock,
@@ -48,8 +59,14 @@ pub struct Staging<'o> {
     planned: Mutex<HashSet<String>>,
     /// The files that are new or differ from the old site's.
     changed: Mutex<BTreeSet<String>>,
+    /// The files whose bytes the old site has already.
+    unchanged: Mutex<Vec<String>>,
     /// Whether the staging folder is no longer ours to remove.
     committed: bool,
+    /// Names the files written into `INCOMING`.
+    written: AtomicUsize,
+    /// Whether this build made the staging folder (and so removes it if it fails).
+    made_here: bool,
 }
 
 impl Sink for Staging<'_> {
@@ -66,13 +83,18 @@ impl<'o> Staging<'o> {
         let in_place = path.is_dir() && is_mount_point(path);
         clear_abandoned(output)?;
         let fresh = !path.is_dir() || is_empty(path)?;
-        let name = format!("{STAGING}{}", std::process::id());
         let dir = if in_place {
-            path.join(format!(".{name}"))
+            path.join(format!(".{STAGING}{}", std::process::id()))
         } else {
-            output.beside(&name)
+            output.beside(SPARE)
         };
-        fs::create_dir_all(&dir).map_err(io_error("create the folder", &dir))?;
+        if in_place || !path.is_dir() {
+            remove_if_present(&dir)?;
+        }
+        let made_here = !dir.exists();
+        let incoming = dir.join(INCOMING);
+        remove_if_present(&incoming)?;
+        fs::create_dir_all(&incoming).map_err(io_error("create the folder", &incoming))?;
         Ok(Staging {
             output,
             _lock: lock,
@@ -82,7 +104,10 @@ impl<'o> Staging<'o> {
             folders: Mutex::default(),
             planned: Mutex::default(),
             changed: Mutex::default(),
+            unchanged: Mutex::default(),
             committed: false,
+            written: AtomicUsize::new(0),
+            made_here,
         })
     }
 
@@ -92,16 +117,46 @@ impl<'o> Staging<'o> {
         let old = self.output.path.join(path);
         let staged = self.dir.join(path);
         if first && !self.fresh && same_bytes(&old, bytes) {
-            if self.in_place {
-                return Ok(());
-            }
-            self.make_folder(&staged)?;
-            return keep_unchanged(&old, &staged).map_err(io_error("link", &staged));
+            lock(&self.unchanged).push(path.to_string());
+            return Ok(());
         }
-        self.make_folder(&staged)?;
-        fs::write(&staged, bytes).map_err(io_error("write", &staged))?;
+        let incoming = self.incoming();
+        fs::write(&incoming, bytes).map_err(io_error("write", &staged))?;
+        self.place(&incoming, &staged)?;
         lock(&self.changed).insert(path.to_string());
         Ok(())
+    }
+
+    /// Renames a whole file from the incoming folder to its place, clearing
+    /// what an older site left in the way: a file where a folder must be, or
+    /// a folder where the file must be.
+    fn place(&self, incoming: &Path, staged: &Path) -> Result<(), OutputError> {
+        let placed = self
+            .make_folder(staged)
+            .and_then(|()| fs::rename(incoming, staged).map_err(io_error("write", staged)));
+        if placed.is_ok() {
+            return Ok(());
+        }
+        let mut folder = self.dir.clone();
+        let relative = staged.strip_prefix(&self.dir).unwrap_or(staged);
+        for part in relative.parent().into_iter().flat_map(Path::components) {
+            folder.push(part);
+            if folder.symlink_metadata().is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(&folder).map_err(io_error("remove", &folder))?;
+            }
+        }
+        if staged.symlink_metadata().is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(staged).map_err(io_error("remove", staged))?;
+        }
+        fs::create_dir_all(staged.parent().unwrap_or(&self.dir))
+            .map_err(io_error("create the folder", staged))?;
+        fs::rename(incoming, staged).map_err(io_error("write", staged))
+    }
+
+    /// A new name in the incoming folder.
+    fn incoming(&self) -> PathBuf {
+        let number = self.written.fetch_add(1, Ordering::Relaxed);
+        self.dir.join(INCOMING).join(number.to_string())
     }
 
     fn make_folder(&self, file: &Path) -> Result<(), OutputError> {
@@ -124,27 +179,70 @@ impl<'o> Staging<'o> {
         let removed = if self.in_place {
             self.move_in(&changed, &planned)?
         } else {
-            self.swap(&planned)?
+            self.swap(&changed, &planned)?
         };
         Ok(WriteReport { changed, removed })
     }
 
-    /// Swaps the staging folder with the output folder, then clears the old site away.
-    fn swap(&mut self, planned: &HashSet<String>) -> Result<Vec<String>, OutputError> {
-        let output = &self.output.path;
+    /// Completes the new site in the spare folder (links to the output's
+    /// unchanged files, none of the files it no longer has) and swaps it with
+    /// the output folder. When nothing changed, the output folder is already
+    /// the new site.
+    fn swap(
+        &mut self,
+        changed: &[String],
+        planned: &HashSet<String>,
+    ) -> Result<Vec<String>, OutputError> {
+        let output = self.output.path.clone();
+        let incoming = self.dir.join(INCOMING);
         if !output.exists() {
-            fs::rename(&self.dir, output).map_err(io_error("move the new site to", output))?;
+            remove_if_present(&incoming)?;
+            fs::rename(&self.dir, &output).map_err(io_error("move the new site to", &output))?;
             self.committed = true;
             return Ok(Vec::new());
         }
+        let mut current = Survey::of(&output)?;
+        let removed = current.stale(planned);
+        if changed.is_empty() && removed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let spare = Survey::of(&self.dir)?;
+        let returned = settle_hidden(&self.dir, &spare.hidden, &output, planned)?;
+        current.hidden.extend(returned);
+        self.link_unchanged()?;
+        for stale in spare.stale(planned) {
+            let file = self.dir.join(stale);
+            // A new file may have taken the place of the folder it was in.
+            match fs::remove_file(&file) {
+                Err(error) if file.symlink_metadata().is_ok() => {
+                    return Err(io_error("remove", &file)(error))
+                }
+                _ => {}
+            }
+        }
+        spare.remove_empty_folders();
+        remove_if_present(&incoming)?;
         let old = self.exchange()?;
-        carry_hidden(&old, output)?;
-        let removed = stale_files(&old, planned)?;
-        fs::remove_dir_all(&old).map_err(io_error("remove the old site at", &old))?;
+        carry_hidden(&old, &current.hidden, &output)?;
         Ok(removed)
     }
 
-    /// Puts the staging folder where the output folder is, and returns where the old site went.
+    /// Makes each unchanged file of the spare folder the output's own file
+    /// (a hard link to it), unless it is already.
+    fn link_unchanged(&self) -> Result<(), OutputError> {
+        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        unchanged.par_iter().try_for_each(|path| {
+            let (old, staged) = (self.output.path.join(path), self.dir.join(path));
+            if is_same_file(&old, &staged) {
+                return Ok(());
+            }
+            let incoming = self.incoming();
+            keep_unchanged(&old, &incoming).map_err(io_error("link", &staged))?;
+            self.place(&incoming, &staged)
+        })
+    }
+
+    /// Puts the spare folder where the output folder is, and returns where the old site went.
     fn exchange(&mut self) -> Result<PathBuf, OutputError> {
         let output = &self.output.path;
         match exchange(&self.dir, output) {
@@ -168,7 +266,8 @@ impl<'o> Staging<'o> {
             return Err(io_error("move the new site to", output)(error));
         }
         self.committed = true;
-        Ok(old)
+        fs::rename(&old, &self.dir).map_err(io_error("keep the old site at", &self.dir))?;
+        Ok(self.dir.clone())
     }
 
     /// For a mount point: moves each changed file into place (each complete,
@@ -189,20 +288,25 @@ impl<'o> Staging<'o> {
                 .map_err(io_error("move into place", &target))?;
         }
         let _ = fs::remove_dir_all(&self.dir);
-        let removed = stale_files(output, planned)?;
+        let tree = Survey::of(output)?;
+        let removed = tree.stale(planned);
         for path in &removed {
             let file = output.join(path);
             fs::remove_file(&file).map_err(io_error("remove", &file))?;
         }
-        remove_empty_folders(output);
+        tree.remove_empty_folders();
         Ok(removed)
     }
 }
 
 impl Drop for Staging<'_> {
     fn drop(&mut self) {
-        if !self.committed {
+        // A spare folder that was there before stays for the next build;
+        // what was written for this one does not.
+        if self.made_here && !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+        } else {
+            let _ = fs::remove_dir_all(self.dir.join(INCOMING));
         }
     }
 }
@@ -227,7 +331,7 @@ fn clear_abandoned(output: &OutputDir) -> Result<(), OutputError> {
     let within = entries_named(&output.path, &inside);
     for dir in beside {
         if output.path.is_dir() {
-            carry_hidden(&dir, &output.path)?;
+            carry_hidden(&dir, &Survey::of(&dir)?.hidden, &output.path)?;
         }
         fs::remove_dir_all(&dir).map_err(io_error("remove", &dir))?;
     }
@@ -248,31 +352,138 @@ fn entries_named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Moves every hidden file or folder of `from` (at any depth, not looking
-/// inside hidden folders) to the same place in `to`, unless `to` has it.
-fn carry_hidden(from: &Path, to: &Path) -> Result<(), OutputError> {
-    let mut walker = WalkDir::new(from).min_depth(1).into_iter();
-    let mut hidden = Vec::new();
-    while let Some(entry) = walker.next() {
-        let entry = entry.map_err(walk_error(from))?;
-        if is_hidden(&entry) {
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-            hidden.push(entry.path().to_path_buf());
-        }
-    }
-    for path in hidden {
-        let target = to.join(path.strip_prefix(from).unwrap_or(&path));
-        if target.symlink_metadata().is_ok() {
+/// Readies the spare folder's hidden entries that are not the site's own
+/// (a `.git` that a build stopped between swapping and moving it left
+/// there): one the output folder lacks goes back to it; one it has is a
+/// stale copy, and goes. Returns those that went back.
+fn settle_hidden(
+    spare: &Path,
+    hidden: &[String],
+    output: &Path,
+    planned: &HashSet<String>,
+) -> Result<Vec<String>, OutputError> {
+    let mut returned = Vec::new();
+    for relative in hidden {
+        let of_site = planned
+            .iter()
+            .any(|p| p == relative || p.starts_with(&format!("{relative}/")));
+        if of_site || relative == INCOMING {
             continue;
         }
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).map_err(io_error("create the folder", folder))?;
+        let (path, target) = (spare.join(relative), output.join(relative));
+        if target.symlink_metadata().is_err() {
+            move_entry(&path, &target)?;
+            returned.push(relative.clone());
+        } else if path.is_dir() {
+            fs::remove_dir_all(&path).map_err(io_error("remove", &path))?;
+        } else {
+            fs::remove_file(&path).map_err(io_error("remove", &path))?;
         }
-        fs::rename(&path, &target).map_err(io_error("keep", &target))?;
+    }
+    Ok(returned)
+}
+
+/// Moves the `hidden` entries of `from` to the same place in `to`, unless `to` has them.
+fn carry_hidden(from: &Path, hidden: &[String], to: &Path) -> Result<(), OutputError> {
+    for relative in hidden {
+        let target = to.join(relative);
+        if target.symlink_metadata().is_err() {
+            move_entry(&from.join(relative), &target)?;
+        }
     }
     Ok(())
+}
+
+/// What one walk of a site tree finds, not looking inside hidden folders.
+struct Survey {
+    /// Files that are not hidden, relative to the tree.
+    files: Vec<String>,
+    /// Hidden files and folders, at any depth, relative to the tree.
+    hidden: Vec<String>,
+    /// Folders that are not hidden, each before the folders inside it.
+    folders: Vec<PathBuf>,
+}
+
+impl Survey {
+    fn of(tree: &Path) -> Result<Survey, OutputError> {
+        let mut survey = Survey {
+            files: Vec::new(),
+            hidden: Vec::new(),
+            folders: Vec::new(),
+        };
+        let mut walker = WalkDir::new(tree).min_depth(1).into_iter();
+        while let Some(entry) = walker.next() {
+            let entry = entry.map_err(walk_error(tree))?;
+            let relative = relative_name(entry.path(), tree);
+            let is_dir = entry.file_type().is_dir();
+            if is_hidden(&entry) {
+                if is_dir {
+                    walker.skip_current_dir();
+                }
+                survey.hidden.push(relative);
+            } else if is_dir {
+                survey.folders.push(entry.path().to_path_buf());
+            } else {
+                survey.files.push(relative);
+            }
+        }
+        Ok(survey)
+    }
+
+    /// The files that are not `planned`, in order.
+    fn stale(&self, planned: &HashSet<String>) -> Vec<String> {
+        let mut stale: Vec<String> = self
+            .files
+            .iter()
+            .filter(|file| !planned.contains(*file))
+            .cloned()
+            .collect();
+        stale.sort();
+        stale
+    }
+
+    /// Removes the folders that are empty now, deepest first.
+    fn remove_empty_folders(&self) {
+        for folder in self.folders.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+}
+
+fn move_entry(from: &Path, to: &Path) -> Result<(), OutputError> {
+    if let Some(folder) = to.parent() {
+        fs::create_dir_all(folder).map_err(io_error("create the folder", folder))?;
+    }
+    fs::rename(from, to).map_err(io_error("keep", to))
+}
+
+fn relative_name(path: &Path, tree: &Path) -> String {
+    let relative = path.strip_prefix(tree).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+fn remove_if_present(path: &Path) -> Result<(), OutputError> {
+    match fs::remove_dir_all(path) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => {
+            Err(io_error("remove", path)(error))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether two paths name one file (one inode).
+#[cfg(unix)]
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_same_file(_: &Path, _: &Path) -> bool {
+    false
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {
@@ -284,42 +495,6 @@ fn walk_error(root: &Path) -> impl Fn(walkdir::Error) -> OutputError + '_ {
         action: "read",
         path: error.path().unwrap_or(root).to_path_buf(),
         source: error.into(),
-    }
-}
-
-/// The files of the site in `tree` that are not `planned`, hidden ones left
-/// out, relative to `tree`, in order.
-fn stale_files(tree: &Path, planned: &HashSet<String>) -> Result<Vec<String>, OutputError> {
-    let walker = WalkDir::new(tree)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|entry| !is_hidden(entry));
-    let mut stale = Vec::new();
-    for entry in walker {
-        let entry = entry.map_err(walk_error(tree))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(tree).unwrap_or(entry.path());
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        if !planned.contains(&relative) {
-            stale.push(relative);
-        }
-    }
-    stale.sort();
-    Ok(stale)
-}
-
-fn remove_empty_folders(tree: &Path) {
-    let walker = WalkDir::new(tree)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .filter_entry(|entry| !is_hidden(entry));
-    for entry in walker.flatten() {
-        if entry.file_type().is_dir() {
-            let _ = fs::remove_dir(entry.path());
-        }
     }
 }
 
