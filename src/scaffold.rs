@@ -8,7 +8,7 @@ use time::{Date, Month};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::{slug, CityLookup};
 
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +192,10 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
     write(
         &dir.join(TEMPLATES_DIR).join("README.md"),
         INIT_TEMPLATES_NOTE,
+    )?;
+    write(
+        &dir.join(".gitignore"),
+        &format!("# What `concord build` writes: the site, and beside it its spare copy and lock.\n/{OUTPUT_DIR}/\n/.{OUTPUT_DIR}.concord-*\n"),
     )?;
     let static_dir = dir.join(STATIC_DIR);
     fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io {

@@ -489,6 +489,11 @@ fn init_creates_a_site_that_builds_and_refuses_a_full_folder() {
     let built = concord(&["build", "--root", site_dir.to_str().unwrap()]);
     assert!(built.status.success(), "{}", stderr(&built));
     assert!(site_dir.join("public/index.html").is_file());
+    let ignored = std::fs::read_to_string(site_dir.join(".gitignore")).unwrap();
+    assert!(
+        ignored.contains("/public/") && ignored.contains("/.public.concord-*"),
+        "{ignored}"
+    );
 
     let config_before = std::fs::read(site_dir.join("config.toml")).unwrap();
     let again = concord(&["init", site_dir.to_str().unwrap()]);
