@@ -50,6 +50,7 @@ struct RawCity {
     province: String,
     #[serde(default)]
     aliases: Vec<String>,
+    display: Option<String>,
 }
 
 /// The site's settings, checked.
@@ -149,6 +150,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
                 name: city.name,
                 province: city.province,
                 aliases: city.aliases,
+                display: city.display,
             });
         } else {
             problem(

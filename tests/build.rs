@@ -657,3 +657,33 @@ fn raw_html_is_kept_by_default_and_escaped_when_the_site_asks() {
         .read("archive/2021/index.html")
         .contains("A &lt;i&gt;summary&lt;/i&gt;"));
 }
+
+#[test]
+fn cities_that_share_a_name_are_told_apart_everywhere() {
+    let site = Site::new(BASE, 10);
+    site.article(
+        "a.md",
+        "title = \"Two Taizhous meet\"\ndate = 2022-05-01\ncities = [\"taizhou-js\", \"taizhou-zj\", \"xuzhou\"]",
+        "Text.\n",
+    );
+    site.build_ok(&[]);
+    let article = site.page("news/two-taizhous-meet/index.html");
+    let tags: Vec<String> = select(&article, ".city-tags a").iter().map(text).collect();
+    assert_eq!(tags, ["Taizhou, Jiangsu", "Taizhou, Zhejiang", "Xuzhou"]);
+    let xuzhou = site.page("cities/xuzhou/index.html");
+    let partners: Vec<String> = select(&xuzhou, ".partners li a").iter().map(text).collect();
+    assert_eq!(partners, ["Taizhou, Jiangsu", "Taizhou, Zhejiang"]);
+    let feed = site.read("cities/taizhou-zj/atom.xml");
+    let xml = roxmltree::Document::parse(&feed).unwrap();
+    let title = xml
+        .descendants()
+        .find(|n| n.has_tag_name("title"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert_eq!(title, "Test News: Taizhou, Zhejiang");
+    let page = site.page("cities/taizhou-js/index.html");
+    assert_eq!(
+        select(&page, "title").iter().map(text).next().unwrap(),
+        "Taizhou, Jiangsu · Test News"
+    );
+}

@@ -427,6 +427,7 @@ mod tests {
             name: name.into(),
             province: province.into(),
             aliases: vec![format!("{name} City")],
+            display: None,
         };
         CityRegistry::new(vec![
             city("wuxi", "Wuxi", "Jiangsu"),

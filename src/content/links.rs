@@ -118,6 +118,7 @@ mod tests {
             name: "Xuzhou".into(),
             province: "Jiangsu".into(),
             aliases: vec![],
+            display: None,
         }]);
         let files = HashMap::from([
             (

@@ -23,6 +23,8 @@ pub struct City {
     pub name: String,
     pub province: String,
     pub aliases: Vec<String>,
+    /// How readers see the city, when the registry says.
+    pub display: Option<String>,
 }
 
 impl City {
@@ -52,6 +54,8 @@ pub enum CityLookup {
 #[derive(Debug, Clone, Default)]
 pub struct CityRegistry {
     cities: Vec<City>,
+    /// By position: how readers see each city.
+    displays: Vec<String>,
     by_key: HashMap<String, CityId>,
     by_name: HashMap<String, Vec<CityId>>,
 }
@@ -71,8 +75,16 @@ impl CityRegistry {
                 }
             }
         }
+        registry.displays = cities.iter().map(|city| display(city, &cities)).collect();
         registry.cities = cities;
         registry
+    }
+
+    /// How readers see the city: its `display` name if it has one; its name
+    /// and province when another declared city has the same name (the two
+    /// Taizhous); else its name.
+    pub fn display(&self, id: CityId) -> &str {
+        &self.displays[id.index()]
     }
 
     /// A key always wins: it is the one spelling that cannot be ambiguous.
@@ -123,6 +135,21 @@ impl CityRegistry {
     }
 }
 
+fn display(city: &City, all: &[City]) -> String {
+    if let Some(display) = &city.display {
+        return display.clone();
+    }
+    let shared = all
+        .iter()
+        .filter(|other| other.name.trim().eq_ignore_ascii_case(city.name.trim()))
+        .count();
+    if shared > 1 {
+        format!("{}, {}", city.name, city.province)
+    } else {
+        city.name.clone()
+    }
+}
+
 fn fold(name: &str) -> String {
     name.trim().to_lowercase()
 }
@@ -137,6 +164,7 @@ mod tests {
             name: name.into(),
             province: province.into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            display: None,
         }
     }
 
@@ -184,6 +212,15 @@ mod tests {
             registry.resolve("Lhasa"),
             CityLookup::Unknown { closest: None }
         );
+    }
+
+    #[test]
+    fn cities_of_one_name_are_shown_with_their_province() {
+        let registry = registry();
+        let shown = |key: &str| registry.display(registry.by_key(key).unwrap()).to_string();
+        assert_eq!(shown("taizhou-js"), "Taizhou, Jiangsu");
+        assert_eq!(shown("taizhou-zj"), "Taizhou, Zhejiang");
+        assert_eq!(shown("xuzhou"), "Xuzhou");
     }
 
     #[test]

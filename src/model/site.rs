@@ -317,6 +317,7 @@ mod tests {
             name: key.into(),
             province: "Jiangsu".into(),
             aliases: vec![],
+            display: None,
         };
         CityRegistry::new(vec![city("wuxi"), city("xuzhou"), city("suzhou")])
     }

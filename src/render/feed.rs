@@ -63,13 +63,12 @@ fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId)
     let _ = writeln!(xml, "    <id>{url}</id>");
     let _ = writeln!(xml, "    <published>{date}</published>");
     let _ = writeln!(xml, "    <updated>{date}</updated>");
-    for city in &article.cities {
-        let city = site.cities().get(*city);
+    for &id in &article.cities {
         let _ = writeln!(
             xml,
             "    <category term=\"{}\" label=\"{}\"/>",
-            escape(&city.key),
-            escape(&city.name)
+            escape(&site.cities().get(id).key),
+            escape(site.cities().display(id))
         );
     }
     if !article.summary_html.is_empty() {

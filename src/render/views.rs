@@ -51,6 +51,8 @@ pub struct PageMeta {
 pub struct CityLink<'a> {
     pub key: &'a str,
     pub name: &'a str,
+    /// The name, with the province where another city has the same name.
+    pub display: &'a str,
     pub province: &'a str,
     pub url: String,
 }
@@ -61,6 +63,7 @@ impl<'a> CityLink<'a> {
         CityLink {
             key: &city.key,
             name: &city.name,
+            display: site.cities().display(id),
             province: &city.province,
             url: base_url.join(&city.path()),
         }

@@ -56,7 +56,7 @@ impl Kind for CityPage {
             })
             .collect();
         let listing = Listing {
-            title: city.name.to_string(),
+            title: city.display.to_string(),
             description: format!("Cooperation news about {}, {}.", city.name, city.province),
             ids: site.articles_in(id),
             extra: CityExtra {

@@ -32,7 +32,8 @@ impl Kind for CityFeed {
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let site = renderer.site();
         let city = site.cities().get(self.0);
-        let title = format!("{}: {}", renderer.config().title, city.name);
+        let display = site.cities().display(self.0);
+        let title = format!("{}: {display}", renderer.config().title);
         Ok(renderer.feed(page, title, city.path(), site.articles_in(self.0)))
     }
 
