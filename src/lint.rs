@@ -7,8 +7,15 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::Site;
 
-pub fn site_warnings(site: &Site, config: &Config) -> Diagnostics {
-    let mut warnings = unused_cities(site, config);
+/// `complete` says whether every content file loaded: a city that only a
+/// file with errors names is not unused, so without every file no city is
+/// said to be.
+pub fn site_warnings(site: &Site, config: &Config, complete: bool) -> Diagnostics {
+    let mut warnings = if complete {
+        unused_cities(site, config)
+    } else {
+        Diagnostics::default()
+    };
     warnings.extend(repeated_titles(site));
     warnings
 }

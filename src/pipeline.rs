@@ -148,7 +148,7 @@ pub(crate) fn model(
 ) -> (Site, Vec<Page>) {
     let (site, duplicates) = Site::new(cities, content.articles);
     problems.extend(duplicates);
-    problems.extend(lint::site_warnings(&site, config));
+    problems.extend(lint::site_warnings(&site, config, content.failed == 0));
     let pages = plan::plan(&site, config.paginate_by);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
     (site, pages)

@@ -504,3 +504,20 @@ fn init_creates_a_site_that_builds_and_refuses_a_full_folder() {
         config_before
     );
 }
+
+#[test]
+fn a_file_that_fails_does_not_make_its_cities_look_unused() {
+    let site = clean_site();
+    site.article("news/good.md", &GOOD.replace(", \"xuzhou\"", ""), "Seven parks.\n");
+    site.article(
+        "news/typo.md",
+        "title = \"Doctors sent\"\ndate = 2020-06-12\ncities = [\"xuzhou\", \"Kunmng\"]",
+        "Text.\n",
+    );
+    let message = checked_with(&site, 1);
+    assert_reports(&message, &["error: `Kunmng` is not a declared city"]);
+    assert!(
+        !message.contains("no article names the city"),
+        "no warning on evidence from a file that failed:\n{message}"
+    );
+}

@@ -38,6 +38,8 @@ pub struct Content {
     pub site_links: Vec<SiteLink>,
     /// How many content files were read.
     pub files: usize,
+    /// How many of them have errors, and so no article.
+    pub failed: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -197,6 +199,7 @@ impl ContentSet {
         };
         for state in self.files.into_values() {
             let finished = state.finished;
+            content.failed += usize::from(finished.article.is_none());
             problems.extend(finished.problems);
             content.site_links.extend(finished.site_links);
             content
@@ -213,6 +216,7 @@ impl ContentSet {
             ..Content::default()
         };
         for state in self.files.values() {
+            content.failed += usize::from(state.finished.article.is_none());
             problems.extend(state.finished.problems.clone());
             content
                 .site_links
