@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use concord::diagnostics::{count, Diagnostics, Severity};
 use concord::layout::OUTPUT_DIR;
-use concord::pipeline::{self, Findings};
+use concord::pipeline::{self, Findings, SiteDir};
 use concord::scaffold::{self, NewArticle};
 use concord::serve::preview::RebuildReport;
 use concord::serve::{Event, ServeError, ServeOptions};
@@ -56,9 +56,9 @@ enum Command {
     },
     /// Preview the site locally, rebuilding and reloading on every change
     Serve {
-        /// The site folder, holding config.toml and content/
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
+        /// The site folder, holding config.toml [default: this folder or the nearest above it with one]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// The address to listen on; anything but loopback is reachable from your network
         #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
         bind: IpAddr,
@@ -88,9 +88,9 @@ enum Command {
         /// The date, YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<String>,
-        /// The site folder
-        #[arg(long, default_value = ".", value_name = "DIR")]
-        root: PathBuf,
+        /// The site folder [default: this folder or the nearest above it with a config.toml]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
     /// Create a new site that builds at once
     Init {
@@ -101,9 +101,9 @@ enum Command {
 
 #[derive(Args)]
 struct SiteArgs {
-    /// The site folder, holding config.toml and content/
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
+    /// The site folder, holding config.toml [default: this folder or the nearest above it with one]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
     /// Publish under this address instead of config.toml's base_url
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
@@ -113,11 +113,29 @@ struct SiteArgs {
 }
 
 impl SiteArgs {
-    fn into_options(self) -> SiteOptions {
+    fn into_options(self, root: PathBuf) -> SiteOptions {
         SiteOptions {
-            root: self.root,
+            root,
             base_url: self.base_url,
             include_drafts: self.drafts,
+        }
+    }
+}
+
+/// The site folder a command works on (see `SiteDir::find`); says which
+/// when it was found above the current folder. On failure, reports it.
+fn site_root(given: Option<&Path>) -> Option<PathBuf> {
+    match SiteDir::find(given) {
+        Ok(site) => {
+            if given.is_none() && site.root() != Path::new(".") {
+                eprintln!("note: using the site in {}", site.root().display());
+            }
+            Some(site.root().to_path_buf())
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("{NOT_A_SITE_HELP}");
+            None
         }
     }
 }
@@ -133,8 +151,14 @@ fn main() -> ExitCode {
             site,
             output,
             no_wait,
-        } => build(site, output, !no_wait),
-        Command::Check { site, strict } => check(site.into_options(), strict),
+        } => match site_root(site.root.as_deref()) {
+            Some(root) => build(site.into_options(root), output, !no_wait),
+            None => ExitCode::FAILURE,
+        },
+        Command::Check { site, strict } => match site_root(site.root.as_deref()) {
+            Some(root) => check(site.into_options(root), strict),
+            None => ExitCode::from(CANNOT_RUN),
+        },
         Command::Serve {
             root,
             bind,
@@ -142,14 +166,17 @@ fn main() -> ExitCode {
             drafts,
             open,
             allow_host,
-        } => serve(ServeOptions {
-            root,
-            bind,
-            port,
-            include_drafts: drafts,
-            open,
-            allow_hosts: allow_host,
-        }),
+        } => match site_root(root.as_deref()) {
+            Some(root) => serve(ServeOptions {
+                root,
+                bind,
+                port,
+                include_drafts: drafts,
+                open,
+                allow_hosts: allow_host,
+            }),
+            None => ExitCode::FAILURE,
+        },
         Command::New {
             title,
             cities,
@@ -162,6 +189,9 @@ fn main() -> ExitCode {
                 cities,
                 topics,
                 date,
+            };
+            let Some(root) = site_root(root.as_deref()) else {
+                return ExitCode::FAILURE;
             };
             finish(
                 scaffold::new_article(&root, &request, pipeline::today())
@@ -255,13 +285,9 @@ fn describe(report: &RebuildReport) -> String {
     )
 }
 
-fn build(site: SiteArgs, output: Option<PathBuf>, wait: bool) -> ExitCode {
+fn build(site: SiteOptions, output: Option<PathBuf>, wait: bool) -> ExitCode {
     let output = output.unwrap_or_else(|| site.root.join(OUTPUT_DIR));
-    let options = BuildOptions {
-        site: site.into_options(),
-        output,
-        wait,
-    };
+    let options = BuildOptions { site, output, wait };
     let waiting = |event: BuildEvent| match event {
         BuildEvent::Waiting { holder } => {
             let who = holder.map_or("another build".into(), |pid| {

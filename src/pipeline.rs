@@ -21,8 +21,8 @@ use crate::render::{Discard, FileCounts, Selection, Sink, SiteFiles, StreamError
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("`{}` is not a site folder: it has no {CONFIG_FILE}", .root.display())]
-    NotASite { root: PathBuf },
+    #[error("`{}` is not a site folder: it has no {CONFIG_FILE}{}", .root.display(), if *.searched_up { ", and neither has any folder above it" } else { "" })]
+    NotASite { root: PathBuf, searched_up: bool },
     #[error("{} in the site", count(.0.problems.error_count(), "error"))]
     Site(Findings),
     #[error(transparent)]
@@ -61,8 +61,33 @@ impl SiteDir {
         } else {
             Err(Error::NotASite {
                 root: root.to_path_buf(),
+                searched_up: false,
             })
         }
+    }
+
+    /// The site a command works on: `root` when one is given; else the
+    /// current folder, or the nearest folder above it that has a
+    /// config.toml, as cargo and git find theirs.
+    pub fn find(root: Option<&Path>) -> Result<SiteDir, Error> {
+        if let Some(root) = root {
+            return SiteDir::open(root);
+        }
+        let here = Path::new(".");
+        if here.join(CONFIG_FILE).is_file() {
+            return SiteDir::open(here);
+        }
+        let current = std::env::current_dir().unwrap_or_default();
+        current
+            .ancestors()
+            .find(|folder| folder.join(CONFIG_FILE).is_file())
+            .map(|folder| SiteDir {
+                root: folder.to_path_buf(),
+            })
+            .ok_or(Error::NotASite {
+                root: here.to_path_buf(),
+                searched_up: true,
+            })
     }
 
     pub fn root(&self) -> &Path {

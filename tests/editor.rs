@@ -508,7 +508,11 @@ fn init_creates_a_site_that_builds_and_refuses_a_full_folder() {
 #[test]
 fn a_file_that_fails_does_not_make_its_cities_look_unused() {
     let site = clean_site();
-    site.article("news/good.md", &GOOD.replace(", \"xuzhou\"", ""), "Seven parks.\n");
+    site.article(
+        "news/good.md",
+        &GOOD.replace(", \"xuzhou\"", ""),
+        "Seven parks.\n",
+    );
     site.article(
         "news/typo.md",
         "title = \"Doctors sent\"\ndate = 2020-06-12\ncities = [\"xuzhou\", \"Kunmng\"]",
@@ -520,4 +524,59 @@ fn a_file_that_fails_does_not_make_its_cities_look_unused() {
         !message.contains("no article names the city"),
         "no warning on evidence from a file that failed:\n{message}"
     );
+}
+
+/// Runs the real binary in `dir`.
+fn concord_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run concord")
+}
+
+#[test]
+fn commands_find_the_site_from_a_folder_inside_it() {
+    let site = clean_site();
+    let inside = site.root().join("content/news");
+    let built = concord_in(&inside, &["build"]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let site_path = site.root().canonicalize().unwrap();
+    assert!(
+        stderr(&built).contains(&format!("note: using the site in {}", site_path.display())),
+        "{}",
+        stderr(&built)
+    );
+    assert!(site.root().join("public/index.html").is_file());
+    assert!(!inside.join("public").exists());
+    let checked = concord_in(&inside, &["check"]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+    let new = concord_in(&inside, &["new", "Teachers arrive", "--cities", "xuzhou"]);
+    assert!(new.status.success(), "{}", stderr(&new));
+    assert!(site
+        .root()
+        .join("content/news/teachers-arrive.md")
+        .is_file());
+}
+
+#[test]
+fn every_command_outside_a_site_says_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["build"][..],
+        &["check"],
+        &["serve", "--port", "0"],
+        &["new", "A title", "--cities", "xuzhou"],
+    ] {
+        let output = concord_in(dir.path(), args);
+        assert!(!output.status.success(), "{args:?}");
+        assert_reports(
+            &stderr(&output),
+            &[
+                "error: `.` is not a site folder: it has no config.toml, and neither has any folder above it",
+                "help: run concord in a site folder, or point at one with --root",
+            ],
+        );
+    }
 }
