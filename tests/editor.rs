@@ -580,3 +580,37 @@ fn every_command_outside_a_site_says_the_same() {
         );
     }
 }
+
+#[test]
+fn a_placeholder_for_a_date_is_named_at_once() {
+    let site = clean_site();
+    site.write(
+        "content/news/draft.md",
+        "+++\ntitle = \"Delegation visits\"\ndate = [Insert Date]\ncities = [\"wuxi\"]\n+++\nText.\n",
+    );
+    let message = checked_with(&site, 1);
+    assert_reports(
+        &message,
+        &[
+            "error: `[Insert Date]` is a placeholder, not a value",
+            "--> content/news/draft.md:3:8",
+            "help: write the date without quotes, like `date = 2020-06-09`",
+        ],
+    );
+    assert!(
+        !message.contains("string values must be quoted"),
+        "{message}"
+    );
+    site.write(
+        "content/news/draft.md",
+        "+++\ntitle = \"Delegation visits\"\ndate = \"[Insert Date]\"\ncities = [\"wuxi\"]\n+++\nText.\n",
+    );
+    let message = checked_with(&site, 1);
+    assert_reports(
+        &message,
+        &[
+            "error: `[Insert Date]` is a placeholder, not a date",
+            "--> content/news/draft.md:3:8",
+        ],
+    );
+}

@@ -251,11 +251,16 @@ impl Checker<'_> {
         }
         if parsed.is_none() {
             let span = self.span(&date);
+            let text = describe(date.get_ref());
+            let message = match placeholder::find(&text).first() {
+                Some(found) => format!("`{}` is a placeholder, not a date", &text[found.clone()]),
+                None => format!("{text} is not a date"),
+            };
             self.report(
                 span,
-                format!("{} is not a date", describe(date.get_ref())),
+                message,
                 "expected a date",
-                "write the date as YYYY-MM-DD, like `date = 2020-06-09`, optionally with a time: `2020-06-09T10:30:00+08:00`".into(),
+                format!("write the date as YYYY-MM-DD, like `date = {}`, optionally with a time: `{}T10:30:00+08:00`", placeholder::EXAMPLE_DATE, placeholder::EXAMPLE_DATE),
             );
         }
         parsed

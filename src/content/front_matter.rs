@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::placeholder;
 use crate::diagnostics::{closest, Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
@@ -107,11 +108,46 @@ pub fn parse(text: &str, split: &Split<'_>) -> Result<RawFrontMatter, Diagnostic
                     Some(known) => format!("did you mean `{known}`? {FORMAT_HELP}"),
                     None => FORMAT_HELP.to_string(),
                 }),
-            None => Diagnostic::error(format!("the front matter is not valid TOML: {message}"))
-                .at(SourceSpan::locate(text, span))
-                .help(FORMAT_HELP),
+            None => match placeholder_at(text, span.start) {
+                Some((found, field)) => Diagnostic::error(format!(
+                    "`{}` is a placeholder, not a value",
+                    &text[found.clone()]
+                ))
+                .at(SourceSpan::locate(text, found))
+                .label("placeholder")
+                .help(value_help(field)),
+                None => Diagnostic::error(format!("the front matter is not valid TOML: {message}"))
+                    .at(SourceSpan::locate(text, span))
+                    .help(FORMAT_HELP),
+            },
         }
     })
+}
+
+/// A placeholder on the line where TOML found an error (`date = [Insert
+/// Date]`), and the field the line sets: the editor forgot to fill it in.
+fn placeholder_at(text: &str, at: usize) -> Option<(std::ops::Range<usize>, &str)> {
+    let start = text[..at.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[start..end];
+    let found = placeholder::find(line).into_iter().next()?;
+    let field = line.split('=').next().unwrap_or_default().trim();
+    Some((found.start + start..found.end + start, field))
+}
+
+/// How to write a real value for `field`.
+fn value_help(field: &str) -> String {
+    match field {
+        "date" => format!(
+            "write the date without quotes, like `date = {}`",
+            placeholder::EXAMPLE_DATE
+        ),
+        "cities" | "topics" => {
+            format!("write a list of quoted names, like `{field} = [\"wuxi\", \"xuzhou\"]`")
+        }
+        "" => "write the real value in its place".to_string(),
+        field => format!("write the real text in quotes, like `{field} = \"...\"`"),
+    }
 }
 
 /// The field serde names in "unknown field `citys`, expected one of …".

@@ -5,6 +5,9 @@ use std::ops::Range;
 
 const MARKER_WORDS: [&str; 3] = ["TODO", "TBD", "XXX"];
 
+/// A date to show in help, written as front matter wants it.
+pub const EXAMPLE_DATE: &str = "2020-06-09";
+
 /// Byte ranges of every placeholder in `text`, in order.
 pub fn find(text: &str) -> Vec<Range<usize>> {
     let lower = text.to_ascii_lowercase();
