@@ -185,3 +185,55 @@ fn the_browser_shows_edits_and_errors_without_being_reloaded() {
         || driver.eval(heading) == json!("Agreement restarted"),
     );
 }
+
+/// A site with a page of every kind.
+fn site_of_every_kind() -> Site {
+    let site = Site::new("https://example.org/", 10);
+    site.article("news/good.md", GOOD, "Seven parks.\n");
+    site.article(
+        "news/park.md",
+        "title = \"Industrial park opens\"\ndate = 2020-06-20\ncities = [\"wuxi\", \"xuzhou\"]\ntopics = [\"Industrial parks\"]",
+        "The park opened.\n\n| 年份 | 2022年 |\n|---|---|\n| 项目 | 12 |\n",
+    );
+    site
+}
+
+const EVERY_KIND: [&str; 10] = [
+    "",
+    "news/agreement/",
+    "cities/",
+    "cities/wuxi/",
+    "archive/",
+    "archive/2020/",
+    "archive/2020/06/",
+    "topics/",
+    "topics/industrial-parks/",
+    "no-such-page/",
+];
+
+#[test]
+fn every_page_kind_keeps_its_distance_from_the_masthead_and_the_footer() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = site_of_every_kind();
+    let server = Server::start(site.root(), &[]);
+    let gaps = "const header = document.querySelector('.masthead').getBoundingClientRect();
+        const main = document.querySelector('main');
+        const first = main.firstElementChild.getBoundingClientRect();
+        const last = main.lastElementChild.getBoundingClientRect();
+        const footer = document.querySelector('.site-footer').getBoundingClientRect();
+        return [first.top - header.bottom, footer.top - last.bottom];";
+    for (width, height) in [(1280, 900), (390, 844)] {
+        driver.command("POST", "/window/rect", json!({"width": width, "height": height}));
+        for path in EVERY_KIND {
+            driver.open(&format!("{}{path}", server.url));
+            let measured = driver.eval(gaps);
+            let (top, bottom) = (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap());
+            assert!(
+                top >= 16.0 && bottom >= 16.0,
+                "/{path} at {width}px: {top}px below the masthead, {bottom}px above the footer"
+            );
+        }
+    }
+}
