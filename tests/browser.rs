@@ -225,7 +225,11 @@ fn every_page_kind_keeps_its_distance_from_the_masthead_and_the_footer() {
         const footer = document.querySelector('.site-footer').getBoundingClientRect();
         return [first.top - header.bottom, footer.top - last.bottom];";
     for (width, height) in [(1280, 900), (390, 844)] {
-        driver.command("POST", "/window/rect", json!({"width": width, "height": height}));
+        driver.command(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        );
         for path in EVERY_KIND {
             driver.open(&format!("{}{path}", server.url));
             let measured = driver.eval(gaps);
@@ -236,4 +240,37 @@ fn every_page_kind_keeps_its_distance_from_the_masthead_and_the_footer() {
             );
         }
     }
+}
+
+#[test]
+fn a_preview_open_to_the_network_works_from_whichever_address_is_asked() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = site_of_every_kind();
+    let server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    let port = server.address.rsplit(':').next().unwrap();
+    let origin = format!("http://127.0.0.1:{port}/");
+    assert!(
+        server.url.starts_with("http://localhost:"),
+        "{}",
+        server.url
+    );
+    driver.open(&origin);
+    let stylesheet = driver.eval("return document.querySelector('link[rel=stylesheet]').href");
+    assert_eq!(stylesheet, json!(format!("{origin}style.css")));
+    let styled =
+        driver.eval("return getComputedStyle(document.querySelector('.masthead')).borderTopWidth");
+    assert_eq!(styled, json!("4px"), "the stylesheet loaded");
+    let links = driver
+        .eval("return Array.from(document.querySelectorAll('a[href^=\"http\"]')).map(a => a.href)");
+    let links = links.as_array().unwrap();
+    assert!(!links.is_empty());
+    for link in links {
+        assert!(link.as_str().unwrap().starts_with(&origin), "{link}");
+    }
+    driver.eval("document.querySelector('.card-title a').click(); return null");
+    wait_until("the article opens from the same address", || {
+        driver.eval("return location.href") == json!(format!("{origin}news/industrial-park-opens/"))
+    });
 }

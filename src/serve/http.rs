@@ -47,6 +47,8 @@ pub struct AppState {
     pub notices: broadcast::Sender<Notice>,
     pub shutdown: watch::Receiver<bool>,
     pub hosts: Arc<AllowedHosts>,
+    /// The address the site's links are rendered with: `http://localhost:1111/`.
+    pub served_url: Arc<str>,
 }
 
 /// The names the preview answers to, so that a web page elsewhere cannot
@@ -180,9 +182,10 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
         Err(status) => return status.into_response(),
     };
     let snapshot = state.current();
+    let rebase = rebase_for(&state, &request);
     let lookup = paths::output_file(&path);
     if let Some(bytes) = snapshot.files.get(&lookup) {
-        return file_response(&lookup, bytes, StatusCode::OK);
+        return file_response(&lookup, bytes, StatusCode::OK, rebase.as_ref());
     }
     if snapshot
         .files
@@ -199,20 +202,40 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
         )
             .into_response();
     }
-    not_found(&snapshot)
+    not_found(&snapshot, rebase.as_ref())
 }
 
-fn not_found(snapshot: &Snapshot) -> Response {
+/// Links point at the address the preview was started with; a page asked
+/// for by another of the allowed names (a phone asking for
+/// `192.168.1.5:1111`) gets them pointed at that name, so that they work
+/// from there: the old and the new start of every link.
+fn rebase_for(state: &AppState, request: &Request) -> Option<(String, String)> {
+    let host = request.headers().get(header::HOST)?.to_str().ok()?;
+    let asked = format!("http://{host}/");
+    (asked != *state.served_url).then(|| (state.served_url.to_string(), asked))
+}
+
+fn not_found(snapshot: &Snapshot, rebase: Option<&(String, String)>) -> Response {
     match snapshot.files.get(paths::NOT_FOUND) {
-        Some(page) => file_response(paths::NOT_FOUND, page, StatusCode::NOT_FOUND),
+        Some(page) => file_response(paths::NOT_FOUND, page, StatusCode::NOT_FOUND, rebase),
         None => {
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord preview</title></head><body><h1>Concord preview</h1><p>The site has not built yet.</p></body></html>";
-            file_response(paths::NOT_FOUND, page.as_bytes(), StatusCode::NOT_FOUND)
+            file_response(
+                paths::NOT_FOUND,
+                page.as_bytes(),
+                StatusCode::NOT_FOUND,
+                None,
+            )
         }
     }
 }
 
-fn file_response(path: &str, bytes: &[u8], status: StatusCode) -> Response {
+fn file_response(
+    path: &str,
+    bytes: &[u8],
+    status: StatusCode,
+    rebase: Option<&(String, String)>,
+) -> Response {
     let is_html = path.ends_with(".html");
     let content_type = if is_html {
         "text/html; charset=utf-8".to_string()
@@ -221,10 +244,20 @@ fn file_response(path: &str, bytes: &[u8], status: StatusCode) -> Response {
             .first_or_octet_stream()
             .to_string()
     };
+    let is_text = is_html
+        || ["text/", "xml", "javascript", "json"]
+            .iter()
+            .any(|kind| content_type.contains(kind));
+    let rebased = match rebase {
+        Some((from, to)) if is_text => String::from_utf8_lossy(bytes)
+            .replace(from.as_str(), to)
+            .into_bytes(),
+        _ => bytes.to_vec(),
+    };
     let body = if is_html {
-        with_live_reload(bytes)
+        with_live_reload(&rebased)
     } else {
-        bytes.to_vec()
+        rebased
     };
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();

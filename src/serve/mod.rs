@@ -120,6 +120,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
             bind: options.bind,
             names: options.allow_hosts.clone(),
         }),
+        served_url: Arc::from(url.as_str()),
     };
     let rebuilder = state.clone();
     let rebuild_report = report.clone();
