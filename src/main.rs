@@ -88,6 +88,12 @@ enum Command {
         /// The date, YYYY-MM-DD [default: today]
         #[arg(long)]
         date: Option<String>,
+        /// The last part of its URL, kept when the title changes [default: from the title]
+        #[arg(long)]
+        slug: Option<String>,
+        /// Mark it `draft = true`: left out of the site until published
+        #[arg(long)]
+        draft: bool,
         /// The site folder [default: this folder or the nearest above it with a config.toml]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -182,6 +188,8 @@ fn main() -> ExitCode {
             cities,
             topics,
             date,
+            slug,
+            draft,
             root,
         } => {
             let request = NewArticle {
@@ -189,6 +197,8 @@ fn main() -> ExitCode {
                 cities,
                 topics,
                 date,
+                slug,
+                draft,
             };
             let Some(root) = site_root(root.as_deref()) else {
                 return ExitCode::FAILURE;

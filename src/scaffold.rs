@@ -49,6 +49,10 @@ pub struct NewArticle {
     pub topics: Vec<String>,
     /// `YYYY-MM-DD`; today when absent.
     pub date: Option<String>,
+    /// The URL's last part; from the title when absent.
+    pub slug: Option<String>,
+    /// Left out of the site until published.
+    pub draft: bool,
 }
 
 /// Writes `content/news/<slug>.md` with complete front matter and returns its path.
@@ -100,10 +104,21 @@ pub fn new_article(
         Some(text) => parse_date(text)?,
         None => today,
     };
+    let name = match &request.slug {
+        Some(given) if slug::is_slug(given) && given.len() <= slug::MAX_LEN => given.clone(),
+        Some(given) => {
+            return Err(ScaffoldError::BadArgument(format!(
+                "`{given}` cannot be a slug: use lowercase ASCII letters, digits and single hyphens, at most {} bytes, like --slug {}",
+                slug::MAX_LEN,
+                slug::slugify(given)
+            )))
+        }
+        None => slug::slugify(&request.title),
+    };
     let path = root
         .join(CONTENT_DIR)
         .join(NEWS_DIR)
-        .join(format!("{}.md", slug::slugify(&request.title)));
+        .join(format!("{name}.md"));
     if path.exists() {
         return Err(ScaffoldError::ArticleExists(path));
     }
@@ -145,7 +160,7 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
          # summary = \"One or two sentences for lists and search engines; else the first paragraph is used.\"\n\
          # source = \"The newsroom or office that reported it\"\n\
          # source_url = \"https://...\"\n\
-         draft = false\n\
+         {slug}draft = {draft}\n\
          +++\n\
          TODO: write the article here. Its first paragraph is shown in lists.\n",
         title = toml_string(request.title.trim()),
@@ -154,6 +169,11 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
         day = date.day(),
         cities = list(keys),
         topics = list(&request.topics),
+        slug = request
+            .slug
+            .as_ref()
+            .map_or(String::new(), |s| format!("slug = {}\n", toml_string(s))),
+        draft = request.draft,
     )
 }
 

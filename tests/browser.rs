@@ -274,3 +274,26 @@ fn a_preview_open_to_the_network_works_from_whichever_address_is_asked() {
         driver.eval("return location.href") == json!(format!("{origin}news/industrial-park-opens/"))
     });
 }
+
+#[test]
+fn the_preview_with_drafts_shows_a_visible_draft_badge() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = site_of_every_kind();
+    site.article(
+        "news/draft.md",
+        "title = \"Still a draft\"\ndate = 2021-01-01\ncities = [\"wuxi\"]\ndraft = true",
+        "Soon.\n",
+    );
+    let server = Server::start(site.root(), &["--drafts"]);
+    driver.open(&format!("{}news/still-a-draft/", server.url));
+    let badge = "const b = document.querySelector('.story-header .draft-badge');
+        return b ? [b.textContent, b.offsetWidth > 0 && b.offsetHeight > 0] : null";
+    assert_eq!(driver.eval(badge), json!(["Draft", true]));
+    driver.open(&server.url);
+    let on_cards = driver.eval("return document.querySelectorAll('.card .draft-badge').length");
+    assert_eq!(on_cards, json!(1));
+    driver.open(&format!("{}news/agreement/", server.url));
+    assert_eq!(driver.eval(badge), Value::Null);
+}

@@ -687,3 +687,27 @@ fn cities_that_share_a_name_are_told_apart_everywhere() {
         "Taizhou, Jiangsu · Test News"
     );
 }
+
+#[test]
+fn drafts_carry_a_badge_only_when_they_are_built() {
+    let site = small_site(BASE);
+    site.article(
+        "draft.md",
+        "title = \"Not yet\"\ndate = 2021-03-03\ncities = [\"wuxi\"]\ndraft = true",
+        "Soon.\n",
+    );
+    site.build_ok(&[]);
+    assert!(!site.output().join("news/not-yet").exists());
+    assert!(!site.read("index.html").contains("draft-badge"));
+    site.build_ok(&["--drafts"]);
+    let page = site.page("news/not-yet/index.html");
+    assert_eq!(select(&page, ".story-header .draft-badge").len(), 1);
+    let year = site.page("archive/2021/index.html");
+    let badges: Vec<String> = select(&year, ".card .draft-badge")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(badges, ["Draft"]);
+    let other = site.page("news/agreement-signed/index.html");
+    assert!(select(&other, ".draft-badge").is_empty());
+}

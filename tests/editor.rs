@@ -614,3 +614,58 @@ fn a_placeholder_for_a_date_is_named_at_once() {
         ],
     );
 }
+
+#[test]
+fn new_writes_drafts_with_a_chosen_slug() {
+    let site = clean_site();
+    let root = site.root().to_str().unwrap();
+    let made = concord(&[
+        "new",
+        "Teachers arrive in Xuzhou",
+        "--cities",
+        "xuzhou",
+        "--draft",
+        "--slug",
+        "teachers-2024",
+        "--root",
+        root,
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let text = std::fs::read_to_string(site.root().join("content/news/teachers-2024.md")).unwrap();
+    assert!(
+        text.contains("slug = \"teachers-2024\"\ndraft = true\n"),
+        "{text}"
+    );
+    let refused = concord(&[
+        "new",
+        "X",
+        "--cities",
+        "xuzhou",
+        "--slug",
+        "Not A Slug",
+        "--root",
+        root,
+    ]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_reports(
+        &stderr(&refused),
+        &["`Not A Slug` cannot be a slug", "--slug not-a-slug"],
+    );
+}
+
+#[test]
+fn a_draft_is_warned_about_only_when_drafts_are_built() {
+    let site = clean_site();
+    site.article(
+        "news/later.md",
+        "title = \"Later\"\ndate = 2020-06-12\ncities = [\"wuxi\"]\ndraft = true",
+        "Signed on [Insert Date].\n",
+    );
+    let quiet = checked_with(&site, 0);
+    assert!(!quiet.contains("placeholder"), "{quiet}");
+    let with_drafts = site.check(&["--drafts"]);
+    assert_reports(
+        &stderr(&with_drafts),
+        &["warning: placeholder `[Insert Date]` left in the article"],
+    );
+}

@@ -15,7 +15,7 @@ use time::Date;
 use walkdir::WalkDir;
 
 use crate::config::{BaseUrl, RawHtml};
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
 use crate::layout::CONTENT_DIR;
 use crate::model::{Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed};
@@ -70,7 +70,7 @@ struct FileState {
     finished: Finished,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Finished {
     article: Option<Arc<Article>>,
     site_links: Vec<SiteLink>,
@@ -198,13 +198,7 @@ impl ContentSet {
             ..Content::default()
         };
         for state in self.files.into_values() {
-            let finished = state.finished;
-            content.failed += usize::from(finished.article.is_none());
-            problems.extend(finished.problems);
-            content.site_links.extend(finished.site_links);
-            content
-                .articles
-                .extend(finished.article.filter(|a| include_drafts || !a.draft));
+            content.add(state.finished, include_drafts, problems);
         }
         content
     }
@@ -216,17 +210,35 @@ impl ContentSet {
             ..Content::default()
         };
         for state in self.files.values() {
-            content.failed += usize::from(state.finished.article.is_none());
-            problems.extend(state.finished.problems.clone());
-            content
-                .site_links
-                .extend(state.finished.site_links.iter().cloned());
-            let article = state.finished.article.as_ref();
-            content
-                .articles
-                .extend(article.filter(|a| include_drafts || !a.draft).cloned());
+            content.add(state.finished.clone(), include_drafts, problems);
         }
         content
+    }
+}
+
+impl Content {
+    /// Takes in one file's article, links and problems. A draft left out
+    /// of the site is reported for its errors only: its placeholders and
+    /// other warnings wait until it is published, or built with `--drafts`.
+    fn add(&mut self, finished: Finished, include_drafts: bool, problems: &mut Diagnostics) {
+        self.failed += usize::from(finished.article.is_none());
+        let left_out = finished
+            .article
+            .as_ref()
+            .is_some_and(|article| article.draft && !include_drafts);
+        if left_out {
+            problems.extend(
+                finished
+                    .problems
+                    .into_iter()
+                    .filter(|problem| problem.severity == Severity::Error)
+                    .collect(),
+            );
+        } else {
+            problems.extend(finished.problems);
+            self.articles.extend(finished.article);
+        }
+        self.site_links.extend(finished.site_links);
     }
 }
 

@@ -87,6 +87,8 @@ pub struct ArticleCard<'a> {
     pub date_display: String,
     pub cities: Vec<CityLink<'a>>,
     pub summary_html: &'a str,
+    /// Shown only when drafts are included: with `--drafts` or in the preview.
+    pub draft: bool,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -102,6 +104,7 @@ impl<'a> ArticleCard<'a> {
                 .map(|id| CityLink::new(site, base_url, *id))
                 .collect(),
             summary_html: &article.summary_html,
+            draft: article.draft,
         }
     }
 }
