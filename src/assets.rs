@@ -13,6 +13,11 @@ use crate::layout::STATIC_DIR;
 /// The built-in theme's assets, by path in the output folder.
 const THEME_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
 
+/// The built-in theme's assets: their paths and bytes.
+pub fn theme_assets() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    THEME_ASSETS.iter().copied()
+}
+
 /// One file to publish as it is.
 #[derive(Debug, Clone)]
 pub struct Asset {

@@ -98,10 +98,27 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Work with the built-in theme
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Create a new site that builds at once
     Init {
         /// A new or empty folder
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Write the built-in templates and stylesheet into the site for editing; never overwrites
+    Eject {
+        /// Which files, like article.html or style.css [default: all]
+        names: Vec<String>,
+        /// The site folder [default: this folder or the nearest above it with a config.toml]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
@@ -207,6 +224,25 @@ fn main() -> ExitCode {
                 scaffold::new_article(&root, &request, pipeline::today())
                     .map(|path| println!("{}", path.display())),
             )
+        }
+        Command::Theme {
+            action: ThemeAction::Eject { names, root },
+        } => {
+            let Some(root) = site_root(root.as_deref()) else {
+                return ExitCode::FAILURE;
+            };
+            finish(scaffold::eject_theme(&root, &names).map(|ejected| {
+                for file in ejected {
+                    if file.written {
+                        println!("wrote {}", file.path.display());
+                    } else {
+                        println!(
+                            "kept {}: it exists (delete it to get the built-in one)",
+                            file.path.display()
+                        );
+                    }
+                }
+            }))
         }
         Command::Init { dir } => finish(scaffold::init_site(&dir).map(|()| {
             println!(

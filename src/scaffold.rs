@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 
 use time::{Date, Month};
 
+use crate::assets::theme_assets;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::{slug, CityLookup};
+use crate::render::theme::embedded_templates;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScaffoldError {
@@ -30,6 +32,10 @@ pub enum ScaffoldError {
 }
 
 fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    write_bytes(path, text.as_bytes())
+}
+
+fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), ScaffoldError> {
     let io_error = |source| ScaffoldError::Io {
         path: path.to_path_buf(),
         source,
@@ -37,7 +43,7 @@ fn write(path: &Path, text: &str) -> Result<(), ScaffoldError> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(io_error)?;
     }
-    fs::write(path, text).map_err(io_error)
+    fs::write(path, bytes).map_err(io_error)
 }
 
 /// What `concord new` is asked for.
@@ -222,6 +228,46 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
         path: static_dir,
         source,
     })
+}
+
+/// A file of the built-in theme, put into a site by `concord theme eject`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ejected {
+    pub path: PathBuf,
+    /// False when the site had the file already: it is never overwritten.
+    pub written: bool,
+}
+
+/// Writes the built-in theme's templates (into `templates/`) and assets
+/// (into `static/`) for editing: those named, or all of them. A file the
+/// site has already is left as it is.
+pub fn eject_theme(root: &Path, names: &[String]) -> Result<Vec<Ejected>, ScaffoldError> {
+    let templates = embedded_templates().map(|(name, text)| (TEMPLATES_DIR, name, text.as_bytes()));
+    let assets = theme_assets().map(|(name, bytes)| (STATIC_DIR, name, bytes));
+    let theme: Vec<(&str, &str, &[u8])> = templates.chain(assets).collect();
+    if let Some(unknown) = names
+        .iter()
+        .find(|n| !theme.iter().any(|(_, name, _)| name == n))
+    {
+        let known: Vec<&str> = theme.iter().map(|(_, name, _)| *name).collect();
+        return Err(ScaffoldError::BadArgument(format!(
+            "`{unknown}` is not a file of the built-in theme; it has {}",
+            known.join(", ")
+        )));
+    }
+    let chosen = theme
+        .iter()
+        .filter(|(_, name, _)| names.is_empty() || names.iter().any(|n| n == name));
+    let mut ejected = Vec::new();
+    for (folder, name, bytes) in chosen {
+        let path = root.join(folder).join(name);
+        let written = !path.exists();
+        if written {
+            write_bytes(&path, bytes)?;
+        }
+        ejected.push(Ejected { path, written });
+    }
+    Ok(ejected)
 }
 
 #[cfg(test)]

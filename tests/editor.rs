@@ -669,3 +669,40 @@ fn a_draft_is_warned_about_only_when_drafts_are_built() {
         &["warning: placeholder `[Insert Date]` left in the article"],
     );
 }
+
+#[test]
+fn theme_eject_writes_the_built_in_files_and_never_overwrites() {
+    let site = clean_site();
+    let root = site.root().to_str().unwrap();
+    let one = concord(&["theme", "eject", "article.html", "--root", root]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let article = std::fs::read_to_string(site.root().join("templates/article.html")).unwrap();
+    assert_eq!(
+        article,
+        concord::render::theme::embedded_template("article.html").unwrap()
+    );
+    site.write("templates/article.html", "{% extends \"base.html\" %}");
+    let all = concord(&["theme", "eject", "--root", root]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    assert!(stdout(&all).contains("kept"), "{}", stdout(&all));
+    assert_eq!(
+        std::fs::read_to_string(site.root().join("templates/article.html")).unwrap(),
+        "{% extends \"base.html\" %}",
+        "an edited template is never overwritten"
+    );
+    for name in ["base.html", "macros.html", "404.html", "month.html"] {
+        assert!(site.root().join("templates").join(name).is_file(), "{name}");
+    }
+    assert!(site.root().join("static/style.css").is_file());
+    let unknown = concord(&["theme", "eject", "sidebar.html", "--root", root]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert_reports(
+        &stderr(&unknown),
+        &[
+            "`sidebar.html` is not a file of the built-in theme",
+            "base.html",
+        ],
+    );
+    let checked = site.check(&[]);
+    assert_eq!(checked.status.code(), Some(0), "{}", stderr(&checked));
+}

@@ -36,6 +36,11 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
     "404.html",
 );
 
+/// Every template of the built-in theme: its name and text.
+pub fn embedded_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EMBEDDED_TEMPLATES.iter().copied()
+}
+
 /// The text of a template of the built-in theme.
 pub fn embedded_template(name: &str) -> Option<&'static str> {
     EMBEDDED_TEMPLATES
