@@ -98,7 +98,7 @@ fn paginated_index(c: &mut Criterion) {
             std::sync::Arc::new(article)
         })
         .collect();
-    let (site, _) = Site::new(cities, articles);
+    let (site, _) = Site::new(cities, articles, &Default::default());
     let theme = Theme::load(Path::new("/nonexistent")).expect("the built-in theme");
     let pages = plan(&site, config.paginate_by);
     let middle = pages

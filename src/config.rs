@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
 use crate::layout::CONFIG_FILE;
-use crate::model::{slug, City, CityRegistry};
+use crate::model::{slug, City, CityRegistry, TopicNames};
 
 const DEFAULT_PAGINATE_BY: usize = 10;
 
@@ -30,7 +30,15 @@ struct RawConfig {
     #[serde(default)]
     markdown: RawMarkdown,
     #[serde(default)]
+    topics: BTreeMap<Spanned<String>, RawTopic>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    name: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,6 +71,8 @@ pub struct Config {
     pub paginate_by: NonZeroUsize,
     /// What happens to HTML written in articles.
     pub raw_html: RawHtml,
+    /// Topic names declared under `[topics.<slug>]`.
+    pub topic_names: TopicNames,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
@@ -140,6 +150,21 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             }
         },
     };
+    let mut topic_names = TopicNames::new();
+    for (key, topic) in raw.topics {
+        if slug::is_slug(key.get_ref()) {
+            topic_names.insert(key.into_inner(), topic.name);
+        } else {
+            problem(
+                key.span(),
+                format!("topic key `{}` is not the slug of a topic", key.get_ref()),
+                &format!(
+                    "write the topic as it appears in URLs, like [topics.{}]",
+                    slug::slugify(key.get_ref())
+                ),
+            );
+        }
+    }
     let mut cities = Vec::with_capacity(raw.cities.len());
     let mut city_declarations = HashMap::with_capacity(raw.cities.len());
     for (key, city) in raw.cities {
@@ -170,6 +195,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         base_url,
         paginate_by,
         raw_html,
+        topic_names,
         extra: raw.extra,
         city_declarations,
     };

@@ -171,7 +171,7 @@ pub(crate) fn model(
     assets: &Assets,
     problems: &mut Diagnostics,
 ) -> (Site, Vec<Page>) {
-    let (site, duplicates) = Site::new(cities, content.articles);
+    let (site, duplicates) = Site::new(cities, content.articles, &config.topic_names);
     problems.extend(duplicates);
     problems.extend(lint::site_warnings(&site, config, content.failed == 0));
     let pages = plan::plan(&site, config.paginate_by);

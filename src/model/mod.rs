@@ -10,5 +10,6 @@ pub mod slug;
 pub use article::{Article, PublishedDate, Topic, YearMonth};
 pub use city::{City, CityId, CityLookup, CityRegistry};
 pub use site::{
-    ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, YearArchive, YearId,
+    ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, TopicNames, YearArchive,
+    YearId,
 };

@@ -53,9 +53,12 @@ pub struct MonthArchive {
     pub articles: Vec<ArticleId>,
 }
 
+/// Names of topics that config.toml declares, by slug.
+pub type TopicNames = BTreeMap<String, String>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicIndex {
-    /// As the newest article that uses the topic spells it.
+    /// As config.toml declares it, or as the oldest article using it spells it, capitalised.
     pub name: String,
     pub slug: String,
     pub articles: Vec<ArticleId>,
@@ -85,7 +88,11 @@ impl Site {
     /// Builds every index. When two articles would share a URL, the one from
     /// the file that sorts later is left out and reported as an error naming both.
     /// Articles are shared, so that a preview can keep them between rebuilds.
-    pub fn new(cities: CityRegistry, articles: Vec<Arc<Article>>) -> (Site, Diagnostics) {
+    pub fn new(
+        cities: CityRegistry,
+        articles: Vec<Arc<Article>>,
+        topic_names: &TopicNames,
+    ) -> (Site, Diagnostics) {
         let (mut articles, problems) = without_duplicate_slugs(articles);
         articles.sort_by(|a, b| Article::newest_first(a, b));
         let all: Vec<ArticleId> = (0..articles.len() as u32).map(ArticleId).collect();
@@ -98,7 +105,7 @@ impl Site {
         let site = Site {
             partners: partners(&cities, &articles),
             archive: archive(&articles),
-            topics: topics(&articles),
+            topics: topics(&articles, topic_names),
             all,
             by_city,
             cities,
@@ -178,6 +185,26 @@ impl Site {
 
     pub fn has_topics(&self) -> bool {
         !self.topics.is_empty()
+    }
+
+    pub fn topic_by_slug(&self, slug: &str) -> Option<TopicId> {
+        self.topics
+            .binary_search_by(|topic| topic.slug.as_str().cmp(slug))
+            .ok()
+            .map(|index| TopicId(index as u32))
+    }
+
+    /// The month before and the month after `id` that have articles, in
+    /// any year: (newer, older).
+    pub fn month_neighbours(&self, id: MonthId) -> (Option<MonthId>, Option<MonthId>) {
+        let all: Vec<MonthId> = self
+            .years()
+            .flat_map(|(year, _)| self.months(year).map(|(month, _)| month))
+            .collect();
+        let at = all.iter().position(|m| *m == id);
+        let newer = at.and_then(|i| i.checked_sub(1)).map(|i| all[i]);
+        let older = at.and_then(|i| all.get(i + 1).copied());
+        (newer, older)
     }
 
     /// The next older article.
@@ -287,22 +314,38 @@ fn archive(articles: &[Arc<Article>]) -> Vec<YearArchive> {
     years
 }
 
-fn topics(articles: &[Arc<Article>]) -> Vec<TopicIndex> {
+/// Topics by slug. A topic is named as config.toml declares it, else as
+/// the oldest article using it spells it, with a capital first letter.
+fn topics(articles: &[Arc<Article>], declared: &TopicNames) -> Vec<TopicIndex> {
     let mut by_slug: BTreeMap<&str, TopicIndex> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         for topic in &article.topics {
-            by_slug
-                .entry(&topic.slug)
-                .or_insert_with(|| TopicIndex {
-                    name: topic.name.clone(),
-                    slug: topic.slug.clone(),
-                    articles: Vec::new(),
-                })
-                .articles
-                .push(ArticleId(index as u32));
+            let entry = by_slug.entry(&topic.slug).or_insert_with(|| TopicIndex {
+                name: String::new(),
+                slug: topic.slug.clone(),
+                articles: Vec::new(),
+            });
+            entry.name.clone_from(&topic.name);
+            entry.articles.push(ArticleId(index as u32));
         }
     }
-    by_slug.into_values().collect()
+    by_slug
+        .into_values()
+        .map(|mut topic| {
+            topic.name = match declared.get(&topic.slug) {
+                Some(name) => name.clone(),
+                None => capitalised(&topic.name),
+            };
+            topic
+        })
+        .collect()
+}
+
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 #[cfg(test)]
@@ -356,7 +399,7 @@ mod tests {
             article(&r, "C", (2023, 7, 3), &["xuzhou", "suzhou"]),
             article(&r, "D", (2020, 5, 1), &["wuxi"]),
         ];
-        let (site, problems) = Site::new(r, articles);
+        let (site, problems) = Site::new(r, articles, &TopicNames::new());
         assert!(problems.is_empty(), "{problems}");
         site
     }
@@ -417,7 +460,7 @@ mod tests {
             article(&r, "Same", (2020, 1, 1), &["wuxi"]),
             article(&r, "same", (2021, 1, 1), &["wuxi"]),
         ];
-        let (site, problems) = Site::new(r, articles);
+        let (site, problems) = Site::new(r, articles, &TopicNames::new());
         assert!(
             problems.to_string().contains("`Same.md` and `same.md`"),
             "{problems}"

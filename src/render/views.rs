@@ -129,7 +129,9 @@ impl<'a> ArticleView<'a> {
                 .topics
                 .iter()
                 .map(|topic| TopicLink {
-                    name: &topic.name,
+                    name: site
+                        .topic_by_slug(&topic.slug)
+                        .map_or(&topic.name, |id| &site.topic(id).name),
                     url: base_url.join(&paths::topic(&topic.slug)),
                 })
                 .collect(),

@@ -80,5 +80,11 @@ impl Kind for ArticlePage {
         for related in site.related(id, RELATED_COUNT) {
             version(related).hash(hasher);
         }
+        // A topic's name may come from another article.
+        for topic in &site.article(id).topics {
+            site.topic_by_slug(&topic.slug)
+                .map(|t| &site.topic(t).name)
+                .hash(hasher);
+        }
     }
 }

@@ -34,6 +34,9 @@ struct YearExtra {
 struct MonthExtra {
     month: MonthLink,
     year_url: String,
+    /// The nearest months with articles, in any year.
+    newer: Option<MonthLink>,
+    older: Option<MonthLink>,
 }
 
 impl Kind for Period {
@@ -77,6 +80,7 @@ impl Kind for Period {
             Period::Month(id) => {
                 let month = renderer.site().month(id);
                 let link = month_link(renderer, id);
+                let (newer, older) = renderer.site().month_neighbours(id);
                 let title = format!("{} {}", link.name, link.year);
                 let listing = Listing {
                     description: format!("Cooperation news from {title}."),
@@ -85,6 +89,8 @@ impl Kind for Period {
                     extra: MonthExtra {
                         month: link,
                         year_url: renderer.url(&paths::year(month.month.year)),
+                        newer: newer.map(|m| month_link(renderer, m)),
+                        older: older.map(|m| month_link(renderer, m)),
                     },
                 };
                 renderer.list(MONTH_TEMPLATE, page, listing)
@@ -103,9 +109,16 @@ impl Kind for Period {
                     (month.month, month.articles.len()).hash(hasher);
                 }
             }
-            Period::Month(id) => fingerprinter
-                .on_page(page, &site.month(id).articles)
-                .hash(hasher),
+            Period::Month(id) => {
+                fingerprinter
+                    .on_page(page, &site.month(id).articles)
+                    .hash(hasher);
+                let (newer, older) = site.month_neighbours(id);
+                for neighbour in [newer, older].into_iter().flatten() {
+                    let month = site.month(neighbour);
+                    (month.month, month.articles.len()).hash(hasher);
+                }
+            }
         }
     }
 }
