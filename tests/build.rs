@@ -203,7 +203,11 @@ fn article_pages_carry_metadata_neighbours_and_related_news() {
         Some("https://example.org/news/agreement-signed/")
     );
     let topics: Vec<String> = select(&page, ".topics a").iter().map(text).collect();
-    assert_eq!(topics, ["Education", "industrial parks"]);
+    assert_eq!(
+        topics,
+        ["Education", "Industrial parks"],
+        "as first written"
+    );
     let related: Vec<String> = select(&page, ".related li a").iter().map(text).collect();
     assert_eq!(
         related,
@@ -281,7 +285,65 @@ fn topic_pages_collect_articles_under_one_spelling() {
     );
     let topics = site.page("topics/index.html");
     let names: Vec<String> = select(&topics, "li a").iter().map(text).collect();
-    assert_eq!(names, ["Education", "industrial parks"]);
+    assert_eq!(names, ["Education", "Industrial parks"]);
+    let page = site.page("topics/industrial-parks/index.html");
+    assert_eq!(
+        select(&page, "h1").iter().map(text).next().unwrap(),
+        "Industrial parks"
+    );
+    let feed_url = attr(&page, "link[title=\"Industrial parks\"]", "href").unwrap();
+    assert_eq!(feed_url, format!("{BASE}topics/industrial-parks/atom.xml"));
+    let feed = site.read("topics/industrial-parks/atom.xml");
+    let xml = roxmltree::Document::parse(&feed).expect("the topic feed is XML");
+    let entries: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title"))?.text())
+        .collect();
+    assert_eq!(entries, ["Teachers exchanged", "Parks framework"]);
+}
+
+#[test]
+fn a_topic_declared_in_the_config_is_named_as_declared() {
+    let site = small_site(BASE);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[topics.industrial-parks]\nname = \"Co-built industrial parks\"\n"),
+    );
+    site.build_ok(&[]);
+    let page = site.page("topics/industrial-parks/index.html");
+    assert_eq!(
+        select(&page, "h1").iter().map(text).next().unwrap(),
+        "Co-built industrial parks"
+    );
+}
+
+#[test]
+fn archive_counts_read_as_words_and_months_link_to_their_neighbours() {
+    let site = small_site(BASE);
+    site.build_ok(&[]);
+    let archive = site.page("archive/index.html");
+    let years: Vec<String> = select(&archive, ".archive-year h2")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(years, ["2023 2 articles", "2020 4 articles"]);
+    let june = site.page("archive/2020/06/index.html");
+    assert_eq!(
+        attr(&june, ".month-nav .newer", "href").as_deref(),
+        Some("https://example.org/archive/2023/07/"),
+        "the nearest month with articles, in another year"
+    );
+    assert_eq!(
+        attr(&june, ".month-nav .older", "href").as_deref(),
+        Some("https://example.org/archive/2020/05/")
+    );
+    let may = site.page("archive/2020/05/index.html");
+    assert!(
+        select(&may, ".month-nav .older").is_empty(),
+        "the oldest month"
+    );
 }
 
 #[test]

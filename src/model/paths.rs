@@ -45,6 +45,10 @@ pub fn topic(slug: &str) -> String {
     format!("{TOPICS}{slug}/")
 }
 
+pub fn topic_feed(slug: &str) -> String {
+    format!("{TOPICS}{slug}/{SITE_FEED}")
+}
+
 /// Page `number` of a list whose first page is at `base`.
 pub fn pager(base: &str, number: usize) -> String {
     if number <= 1 {

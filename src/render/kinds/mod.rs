@@ -106,6 +106,7 @@ page_kinds! {
     NotFound => not_found::NotFound,
     SiteFeed => site_feed::SiteFeed,
     CityFeed => city_feed::CityFeed,
+    TopicFeed => topic_feed::TopicFeed,
     Sitemap => sitemap::Sitemap,
     Robots => robots::Robots,
 }

@@ -22,6 +22,7 @@ pub struct TopicPage(pub TopicId);
 #[derive(Serialize)]
 struct TopicExtra<'a> {
     topic: TopicCount<'a>,
+    feed_url: String,
 }
 
 impl Kind for TopicPage {
@@ -47,6 +48,7 @@ impl Kind for TopicPage {
             ids: &topic.articles,
             extra: TopicExtra {
                 topic: topic_count(renderer, self.0),
+                feed_url: renderer.url(&paths::topic_feed(&topic.slug)),
             },
         };
         renderer.list(TEMPLATE, page, listing)

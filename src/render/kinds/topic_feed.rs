@@ -1,0 +1,42 @@
+//! A topic's Atom feed.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hash;
+
+use super::{About, Kind};
+use crate::diagnostics::Diagnostic;
+use crate::model::{paths, TopicId};
+use crate::render::fingerprint::Fingerprinter;
+use crate::render::plan::{Page, Planner};
+use crate::render::renderer::Renderer;
+use crate::render::FileKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopicFeed(pub TopicId);
+
+impl Kind for TopicFeed {
+    fn plan(planner: &mut Planner<'_>) {
+        for (id, topic) in planner.site().topics() {
+            planner.single(TopicFeed(id), paths::topic_feed(&topic.slug));
+        }
+    }
+
+    fn about(self) -> About {
+        About {
+            name: "feed",
+            template: None,
+            file_kind: FileKind::Feed,
+        }
+    }
+
+    fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
+        let topic = renderer.site().topic(self.0);
+        let title = format!("{}: {}", renderer.config().title, topic.name);
+        Ok(renderer.feed(page, title, paths::topic(&topic.slug), &topic.articles))
+    }
+
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+        let topic = fingerprinter.site().topic(self.0);
+        (fingerprinter.feed(&topic.articles), &topic.name).hash(hasher);
+    }
+}
