@@ -193,7 +193,7 @@ fn site_of_every_kind() -> Site {
     site.article(
         "news/park.md",
         "title = \"Industrial park opens\"\ndate = 2020-06-20\ncities = [\"wuxi\", \"xuzhou\"]\ntopics = [\"Industrial parks\"]",
-        "The park opened.\n\n| 年份 | 2022年 |\n|---|---|\n| 项目 | 12 |\n",
+        "The park opened.\n\n| 年份 | 2019年 | 2020年 | 2021年 | 2022年 | 2023年 | 2024年 |\n|---|---|---|---|---|---|---|\n| 项目 | 3 | 5 | 8 | 12 | 15 | 18 |\n",
     );
     site
 }
@@ -296,4 +296,26 @@ fn the_preview_with_drafts_shows_a_visible_draft_badge() {
     assert_eq!(on_cards, json!(1));
     driver.open(&format!("{}news/agreement/", server.url));
     assert_eq!(driver.eval(badge), Value::Null);
+}
+
+#[test]
+fn chinese_table_headers_keep_a_number_with_its_unit_on_a_phone() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = site_of_every_kind();
+    let server = Server::start(site.root(), &[]);
+    driver.command("POST", "/window/rect", json!({"width": 390, "height": 844}));
+    driver.open(&format!("{}news/industrial-park-opens/", server.url));
+    let lines = "return Array.from(document.querySelectorAll('.story-body th')).map(th => {
+        const range = document.createRange();
+        range.selectNodeContents(th);
+        return [th.textContent, range.getClientRects().length];
+    })";
+    let headers = driver.eval(lines);
+    let headers = headers.as_array().unwrap();
+    assert_eq!(headers.len(), 7);
+    for header in headers {
+        assert_eq!(header[1], json!(1), "{header} is on one line");
+    }
 }
