@@ -14,7 +14,7 @@ use crate::content::{self, Content, LoadOptions, SiteLink};
 use crate::diagnostics::{count, Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, STATIC_DIR};
 use crate::lint;
-use crate::model::{CityRegistry, Site};
+use crate::model::{paths, CityRegistry, Site};
 use crate::output::OutputError;
 use crate::render::plan::{self, Page};
 use crate::render::{Discard, FileCounts, Selection, Sink, SiteFiles, StreamError, Theme};
@@ -187,10 +187,11 @@ fn missing_pages(links: &[SiteLink], pages: &[Page], assets: &Assets) -> Diagnos
     let mut known: HashSet<String> = pages.iter().map(Page::output_file).collect();
     known.extend(assets.iter().map(|asset| asset.path.clone()));
     let exists = |path: &str| {
-        let folder = path.trim_end_matches('/');
-        known.contains(path)
-            || known.contains(&format!("{folder}/index.html"))
-            || (folder.is_empty() && known.contains("index.html"))
+        let folder = match path.trim_end_matches('/') {
+            "" => paths::HOME.to_string(),
+            folder => format!("{folder}/"),
+        };
+        known.contains(path) || known.contains(&paths::output_file(&folder))
     };
     links
         .iter()

@@ -15,6 +15,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use crate::layout::{CONTENT_DIR, GIT_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::model::paths;
 use lock::BuildLock;
 pub use staging::{Staging, WriteReport};
 
@@ -162,5 +163,5 @@ fn absolute(output: &Path) -> Result<PathBuf, OutputError> {
 
 fn looks_built(dir: &Path) -> Result<bool, OutputError> {
     let mut entries = fs::read_dir(dir).map_err(io_error("read the folder", dir))?;
-    Ok(entries.next().is_none() || dir.join("index.html").is_file())
+    Ok(entries.next().is_none() || dir.join(paths::output_file(paths::HOME)).is_file())
 }
