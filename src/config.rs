@@ -9,7 +9,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
+use crate::diagnostics::{closest, Diagnostic, Diagnostics, SourceSpan};
+use crate::i18n::{language_code, TranslationError, Translations};
 use crate::layout::CONFIG_FILE;
 use crate::model::{slug, City, CityRegistry, TopicNames};
 
@@ -31,6 +32,8 @@ struct RawConfig {
     markdown: RawMarkdown,
     #[serde(default)]
     topics: BTreeMap<Spanned<String>, RawTopic>,
+    #[serde(default)]
+    translations: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -73,6 +76,8 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// Topic names declared under `[topics.<slug>]`.
     pub topic_names: TopicNames,
+    /// Every word of the theme in the site's language.
+    pub i18n: Translations,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
@@ -165,6 +170,29 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             );
         }
     }
+    let code = language_code(&raw.language);
+    let overrides = raw
+        .translations
+        .iter()
+        .find(|(key, _)| *key.get_ref() == code);
+    let i18n = Translations::load(&code, overrides.map(|(_, strings)| strings)).unwrap_or_else(|error| {
+        let span = overrides.map_or(0..0, |(key, _)| key.span());
+        let (message, help) = match error {
+            TranslationError::Missing(keys) => (
+                format!("the theme has no words for language `{code}`: {} missing", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                format!("give each under [translations.{code}] in config.toml, like `{} = \"...\"`; README lists every key with its English text", keys[0]),
+            ),
+            TranslationError::Unknown(key) => (
+                format!("[translations.{code}] has `{key}`, which the theme never shows"),
+                match closest(&key, Translations::keys().iter().map(|k| (k.as_str(), k.clone()))) {
+                    Some(known) => format!("did you mean `{known}`? README lists every key"),
+                    None => "README lists every key".to_string(),
+                },
+            ),
+        };
+        problem(span, message, &help);
+        Translations::load("en", None).expect("the English table is complete")
+    });
     let mut cities = Vec::with_capacity(raw.cities.len());
     let mut city_declarations = HashMap::with_capacity(raw.cities.len());
     for (key, city) in raw.cities {
@@ -196,6 +224,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         paginate_by,
         raw_html,
         topic_names,
+        i18n,
         extra: raw.extra,
         city_declarations,
     };

@@ -16,6 +16,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod i18n;
 pub mod layout;
 mod lint;
 pub mod model;

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use time::{Date, Month, Time};
+use time::{Date, Time};
 
 use super::CityId;
 
@@ -55,16 +55,6 @@ impl PublishedDate {
         )
     }
 
-    /// `9 June 2020`, for readers.
-    pub fn display(&self) -> String {
-        format!(
-            "{} {} {}",
-            self.date.day(),
-            self.date.month(),
-            self.date.year()
-        )
-    }
-
     /// RFC 3339 for Atom. Without a written time it is midnight; without a
     /// written offset it is UTC.
     pub fn rfc3339(&self) -> String {
@@ -93,14 +83,6 @@ impl PublishedDate {
 pub struct YearMonth {
     pub year: i32,
     pub month: u8,
-}
-
-impl YearMonth {
-    pub fn name(&self) -> String {
-        Month::try_from(self.month)
-            .map(|m| m.to_string())
-            .unwrap_or_default()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,14 +130,13 @@ mod tests {
     use super::*;
 
     fn date(y: i32, m: u8, d: u8) -> Date {
-        Date::from_calendar_date(y, Month::try_from(m).unwrap(), d).unwrap()
+        Date::from_calendar_date(y, time::Month::try_from(m).unwrap(), d).unwrap()
     }
 
     #[test]
     fn formats_dates_for_people_and_machines() {
         let published = PublishedDate::new(date(2020, 6, 9), None, None);
         assert_eq!(published.iso_date(), "2020-06-09");
-        assert_eq!(published.display(), "9 June 2020");
         assert_eq!(published.rfc3339(), "2020-06-09T00:00:00Z");
     }
 
@@ -171,17 +152,5 @@ mod tests {
             }
         );
         assert_eq!(published.rfc3339(), "2021-03-31T23:30:00-05:00");
-    }
-
-    #[test]
-    fn month_names() {
-        assert_eq!(
-            YearMonth {
-                year: 2020,
-                month: 6
-            }
-            .name(),
-            "June"
-        );
     }
 }

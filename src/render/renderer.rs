@@ -1,6 +1,8 @@
 //! What rendering any page needs: the site, the config, the theme and the
 //! plan, and the pieces that views of several kinds are made of.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::feed::{self, Feed};
@@ -19,11 +21,13 @@ pub(crate) struct Renderer<'a> {
     pages: &'a [Page],
 }
 
-/// A template's whole context: `site`, `page`, and the fields of `body`.
+/// A template's whole context: `site`, `page`, `i18n` and the fields of `body`.
 #[derive(Serialize)]
 struct PageContext<'a, T: Serialize> {
     site: &'a SiteView<'a>,
     page: PageMeta,
+    /// Every word of the theme in the site's language: `i18n.newer`.
+    i18n: &'a BTreeMap<String, String>,
     #[serde(flatten)]
     body: T,
 }
@@ -92,6 +96,7 @@ impl<'a> Renderer<'a> {
         let context = PageContext {
             site: &self.site_view,
             page: meta,
+            i18n: self.config.i18n.strings(),
             body,
         };
         self.theme.render(template, &context)
@@ -118,15 +123,17 @@ impl<'a> Renderer<'a> {
     ) -> Result<String, Diagnostic> {
         let pager = page.pager();
         let url = |number: usize| self.url(&paths::pager(&pager.base, number));
+        let i18n = &self.config.i18n;
         let pagination = Pagination {
             current: pager.number,
             total: pager.total,
+            text: i18n.format("page_of", &[("n", &pager.number), ("total", &pager.total)]),
             prev_url: (pager.number > 1).then(|| url(pager.number - 1)),
             next_url: (pager.number < pager.total).then(|| url(pager.number + 1)),
         };
         let title = match pager.number {
             1 => listing.title,
-            n => format!("{} (page {n})", listing.title),
+            n => i18n.format("title_on_page", &[("title", &listing.title), ("n", &n)]),
         };
         let mut meta = self.meta(page, title, listing.description);
         meta.prev_url = pagination.prev_url.clone();
@@ -144,7 +151,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn card(&self, id: ArticleId) -> ArticleCard<'a> {
-        ArticleCard::new(self.site, &self.config.base_url, self.site.article(id))
+        ArticleCard::new(self.site, self.config, self.site.article(id))
     }
 
     pub fn city_link(&self, id: CityId) -> CityLink<'a> {

@@ -92,12 +92,13 @@ pub struct ArticleCard<'a> {
 }
 
 impl<'a> ArticleCard<'a> {
-    pub fn new(site: &'a Site, base_url: &BaseUrl, article: &'a Article) -> ArticleCard<'a> {
+    pub fn new(site: &'a Site, config: &Config, article: &'a Article) -> ArticleCard<'a> {
+        let base_url = &config.base_url;
         ArticleCard {
             title: &article.title,
             url: base_url.join(&article.path()),
             date: article.date.iso_date(),
-            date_display: article.date.display(),
+            date_display: config.i18n.date(article.date.day()),
             cities: article
                 .cities
                 .iter()
@@ -122,9 +123,10 @@ pub struct ArticleView<'a> {
 }
 
 impl<'a> ArticleView<'a> {
-    pub fn new(site: &'a Site, base_url: &BaseUrl, article: &'a Article) -> ArticleView<'a> {
+    pub fn new(site: &'a Site, config: &Config, article: &'a Article) -> ArticleView<'a> {
+        let base_url = &config.base_url;
         ArticleView {
-            card: ArticleCard::new(site, base_url, article),
+            card: ArticleCard::new(site, config, article),
             topics: article
                 .topics
                 .iter()
@@ -148,6 +150,8 @@ impl<'a> ArticleView<'a> {
 pub struct Pagination {
     pub current: usize,
     pub total: usize,
+    /// `Page 2 of 5`, in the site's language.
+    pub text: String,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
 }
@@ -170,7 +174,10 @@ pub struct Province<'a> {
 pub struct MonthLink {
     pub year: i32,
     pub month: u8,
+    /// `June`, `6月`.
     pub name: String,
+    /// `June 2020`, `2020年6月`.
+    pub title: String,
     pub url: String,
     pub count: usize,
 }
@@ -178,8 +185,12 @@ pub struct MonthLink {
 #[derive(Debug, Serialize)]
 pub struct YearLink {
     pub year: i32,
+    /// `2020`, `2020年`.
+    pub title: String,
     pub url: String,
     pub count: usize,
+    /// `3 articles`, `3篇`.
+    pub count_text: String,
     pub months: Vec<MonthLink>,
 }
 

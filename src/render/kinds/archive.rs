@@ -44,8 +44,9 @@ impl Kind for Archive {
             .years()
             .map(|(id, _)| year_link(renderer, id))
             .collect();
-        let title = &renderer.config().title;
-        let meta = renderer.meta(page, "Archive".into(), format!("Every month of {title}."));
+        let config = renderer.config();
+        let description = config.i18n.format("every_month", &[("site", &config.title)]);
+        let meta = renderer.meta(page, config.i18n.get("archive").into(), description);
         renderer.html(TEMPLATE, meta, ArchiveBody { years })
     }
 

@@ -53,7 +53,7 @@ impl Kind for ArticlePage {
         let ArticlePage(id) = self;
         let article = site.article(id);
         let body = ArticleBody {
-            article: ArticleView::new(site, &config.base_url, article),
+            article: ArticleView::new(site, config, article),
             newer: site.newer(id).map(|id| renderer.card(id)),
             older: site.older(id).map(|id| renderer.card(id)),
             related: site

@@ -57,12 +57,9 @@ impl Kind for Cities {
                 }),
             }
         }
-        let title = &renderer.config().title;
-        let meta = renderer.meta(
-            page,
-            "Cities".into(),
-            format!("Every city covered by {title}, by province."),
-        );
+        let config = renderer.config();
+        let description = config.i18n.format("every_city", &[("site", &config.title)]);
+        let meta = renderer.meta(page, config.i18n.get("cities").into(), description);
         renderer.html(TEMPLATE, meta, CitiesBody { provinces })
     }
 

@@ -23,6 +23,8 @@ pub struct CityPage(pub CityId);
 struct CityExtra<'a> {
     city: CityLink<'a>,
     count: usize,
+    /// `3 articles`, `3篇`.
+    count_text: String,
     feed_url: String,
     partners: Vec<CityCount<'a>>,
 }
@@ -55,13 +57,17 @@ impl Kind for CityPage {
                 count: partner.shared,
             })
             .collect();
+        let i18n = &renderer.config().i18n;
+        let place = format!("{}, {}", city.name, city.province);
+        let count = site.articles_in(id).len();
         let listing = Listing {
             title: city.display.to_string(),
-            description: format!("Cooperation news about {}, {}.", city.name, city.province),
+            description: i18n.format("news_about", &[("name", &place)]),
             ids: site.articles_in(id),
             extra: CityExtra {
                 feed_url: renderer.url(&site.cities().get(id).feed_path()),
-                count: site.articles_in(id).len(),
+                count,
+                count_text: i18n.articles(count),
                 city,
                 partners,
             },

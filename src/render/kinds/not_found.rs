@@ -29,8 +29,9 @@ impl Kind for NotFound {
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let description = renderer.config().description.clone();
-        let meta = renderer.meta(page, "Page not found".into(), description);
+        let config = renderer.config();
+        let title = config.i18n.get("page_not_found").into();
+        let meta = renderer.meta(page, title, config.description.clone());
         renderer.html(TEMPLATE, meta, Empty {})
     }
 

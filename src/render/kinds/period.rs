@@ -67,9 +67,11 @@ impl Kind for Period {
         match self {
             Period::Year(id) => {
                 let year = renderer.site().year(id);
+                let i18n = &renderer.config().i18n;
+                let title = i18n.year_title(year.year);
                 let listing = Listing {
-                    title: year.year.to_string(),
-                    description: format!("Cooperation news from {}.", year.year),
+                    description: i18n.format("news_from", &[("name", &title)]),
+                    title,
                     ids: &year.articles,
                     extra: YearExtra {
                         year: year_link(renderer, id),
@@ -81,9 +83,12 @@ impl Kind for Period {
                 let month = renderer.site().month(id);
                 let link = month_link(renderer, id);
                 let (newer, older) = renderer.site().month_neighbours(id);
-                let title = format!("{} {}", link.name, link.year);
+                let title = link.title.clone();
                 let listing = Listing {
-                    description: format!("Cooperation news from {title}."),
+                    description: renderer
+                        .config()
+                        .i18n
+                        .format("news_from", &[("name", &title)]),
                     title,
                     ids: &month.articles,
                     extra: MonthExtra {
@@ -127,10 +132,13 @@ impl Kind for Period {
 pub(super) fn year_link(renderer: &Renderer<'_>, id: YearId) -> YearLink {
     let site = renderer.site();
     let year = site.year(id);
+    let i18n = &renderer.config().i18n;
     YearLink {
         year: year.year,
+        title: i18n.year_title(year.year),
         url: renderer.url(&paths::year(year.year)),
         count: year.articles.len(),
+        count_text: i18n.articles(year.articles.len()),
         months: site.months(id).map(|(m, _)| month_link(renderer, m)).collect(),
     }
 }
@@ -138,10 +146,12 @@ pub(super) fn year_link(renderer: &Renderer<'_>, id: YearId) -> YearLink {
 fn month_link(renderer: &Renderer<'_>, id: MonthId) -> MonthLink {
     let month = renderer.site().month(id);
     let (year, number) = (month.month.year, month.month.month);
+    let i18n = &renderer.config().i18n;
     MonthLink {
         year,
         month: number,
-        name: month.month.name(),
+        name: i18n.month_name(number).to_string(),
+        title: i18n.month_title(year, number),
         url: renderer.url(&paths::month(year, number)),
         count: month.articles.len(),
     }

@@ -44,7 +44,10 @@ impl Kind for TopicPage {
         let topic = renderer.site().topic(self.0);
         let listing = Listing {
             title: topic.name.clone(),
-            description: format!("Cooperation news about {}.", topic.name),
+            description: renderer
+                .config()
+                .i18n
+                .format("news_about", &[("name", &topic.name)]),
             ids: &topic.articles,
             extra: TopicExtra {
                 topic: topic_count(renderer, self.0),

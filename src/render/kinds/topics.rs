@@ -46,8 +46,9 @@ impl Kind for Topics {
             .topics()
             .map(|(id, _)| topic_count(renderer, id))
             .collect();
-        let title = &renderer.config().title;
-        let meta = renderer.meta(page, "Topics".into(), format!("Every topic of {title}."));
+        let config = renderer.config();
+        let description = config.i18n.format("every_topic", &[("site", &config.title)]);
+        let meta = renderer.meta(page, config.i18n.get("topics").into(), description);
         renderer.html(TEMPLATE, meta, TopicsBody { topics })
     }
 

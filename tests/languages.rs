@@ -1,0 +1,211 @@
+//! Sites in Chinese: every word of the theme in the site's language, dates
+//! in Chinese form, the language tag on every page.
+
+mod common;
+
+use common::*;
+
+const ENGLISH: &str = include_str!("../src/i18n/en.toml");
+
+/// A Chinese site with a page of every kind.
+fn chinese_site(extra_config: &str) -> Site {
+    let site = Site::new("https://example.org/", 2);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("language = \"zh-CN\"\n{config}\n{extra_config}"),
+    );
+    let article = |file: &str, title: &str, date: &str, cities: &str, topics: &str| {
+        site.article(
+            file,
+            &format!(
+                "title = \"{title}\"\ndate = {date}\ncities = [{cities}]\ntopics = [{topics}]"
+            ),
+            "双方签署合作协议。\n",
+        );
+    };
+    article(
+        "a.md",
+        "徐州代表团访问海南州",
+        "2023-07-12",
+        "\"徐州\", \"hainan-prefecture\"",
+        "\"对口支援\"",
+    );
+    article(
+        "b.md",
+        "无锡徐州签署协议",
+        "2020-06-09",
+        "\"无锡\", \"徐州\"",
+        "\"产业园区\"",
+    );
+    article(
+        "c.md",
+        "共建产业园区",
+        "2020-06-20",
+        "\"无锡\"",
+        "\"产业园区\"",
+    );
+    site.build_ok(&[]);
+    site
+}
+
+/// The words of the English theme: its strings without their `{…}` blanks.
+fn english_words() -> Vec<String> {
+    let table: toml::Table = toml::from_str(ENGLISH).unwrap();
+    let mut words: Vec<String> = table
+        .values()
+        .filter_map(|v| v.as_str())
+        .flat_map(|text| {
+            text.split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|w| w.len() >= 3)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+fn html_pages(site: &Site) -> Vec<String> {
+    walkdir::WalkDir::new(site.output())
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(site.output())
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn a_chinese_site_shows_no_english_word_of_the_theme() {
+    let site = chinese_site("");
+    let english = english_words();
+    let pages = html_pages(&site);
+    assert!(pages.len() > 10, "{pages:?}");
+    for path in &pages {
+        let html = site.page(path);
+        assert_eq!(
+            attr(&html, "html", "lang").as_deref(),
+            Some("zh-CN"),
+            "{path}"
+        );
+        let shown: String = select(&html, "body")
+            .iter()
+            .map(|body| body.text().collect::<Vec<_>>().join(" "))
+            .collect();
+        let labels: String = select(&html, "[aria-label]")
+            .iter()
+            .filter_map(|e| e.value().attr("aria-label"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        for text in [&shown, &labels] {
+            let found: Vec<&str> = text
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .filter(|word| english.iter().any(|e| e == word))
+                .collect();
+            assert!(found.is_empty(), "{path} shows English: {found:?}");
+        }
+    }
+}
+
+#[test]
+fn dates_months_years_and_counts_are_written_the_chinese_way() {
+    let site = chinese_site("");
+    let article = site.page("news/xu-zhou-dai-biao-tuan-fang-wen-hai-nan-zhou/index.html");
+    let date = select(&article, ".story-header time")
+        .iter()
+        .map(text)
+        .next()
+        .unwrap();
+    assert_eq!(date, "2023年7月12日");
+    let month = site.page("archive/2020/06/index.html");
+    assert_eq!(
+        select(&month, "h1").iter().map(text).next().unwrap(),
+        "2020年6月"
+    );
+    let archive = site.page("archive/index.html");
+    let years: Vec<String> = select(&archive, ".archive-year h2")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(years, ["2023年 1篇", "2020年 2篇"]);
+    let home = site.page("index.html");
+    assert_eq!(
+        select(&home, "h1").iter().map(text).next().unwrap(),
+        "合作动态"
+    );
+    assert_eq!(
+        select(&home, ".pager span")
+            .iter()
+            .map(text)
+            .next()
+            .unwrap(),
+        "第1页，共2页"
+    );
+    let second = site.page("page/2/index.html");
+    assert!(select(&second, "title")
+        .iter()
+        .map(text)
+        .next()
+        .unwrap()
+        .contains("（第2页）"));
+    let feed = site.read("atom.xml");
+    roxmltree::Document::parse(&feed).expect("the feed is XML");
+}
+
+#[test]
+fn a_site_replaces_any_word_of_the_theme() {
+    let site = chinese_site("[translations.zh]\nlatest_news = \"南北合作新闻\"\n");
+    let home = site.page("index.html");
+    assert_eq!(
+        select(&home, "h1").iter().map(text).next().unwrap(),
+        "南北合作新闻"
+    );
+}
+
+#[test]
+fn a_language_without_a_table_must_give_every_word() {
+    let site = Site::new("https://example.org/", 10);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("language = \"fr\"\n{config}\n[translations.fr]\nhome = \"Accueil\"\n"),
+    );
+    site.article(
+        "a.md",
+        "title = \"A\"\ndate = 2020-01-01\ncities = [\"wuxi\"]",
+        "Texte.\n",
+    );
+    let output = site.build(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("the theme has no words for language `fr`") && message.contains("`newer`"),
+        "{message}"
+    );
+    assert!(!message.contains("`home`"), "{message}");
+    assert!(message.contains("[translations.fr]"), "{message}");
+}
+
+#[test]
+fn an_unknown_word_is_named_with_the_closest_key() {
+    let site = Site::new("https://example.org/", 10);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[translations.en]\nneewr = \"Later\"\n"),
+    );
+    let output = site.build(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("has `neewr`") && message.contains("did you mean `newer`?"),
+        "{message}"
+    );
+}
