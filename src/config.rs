@@ -62,6 +62,9 @@ struct RawCity {
     #[serde(default)]
     aliases: Vec<String>,
     display: Option<String>,
+    /// The city's name in other languages, by language code: `{ zh = "徐州" }`.
+    #[serde(default)]
+    names: BTreeMap<String, String>,
 }
 
 /// The site's settings, checked.
@@ -82,6 +85,8 @@ pub struct Config {
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
     pub city_declarations: HashMap<String, SourceSpan>,
+    /// Keys of the cities with no name in the site's language, when that is not English.
+    pub cities_without_local_name: Vec<String>,
 }
 
 impl Config {
@@ -194,15 +199,31 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         Translations::load("en", None).expect("the English table is complete")
     });
     let mut cities = Vec::with_capacity(raw.cities.len());
+    let mut cities_without_local_name = Vec::new();
     let mut city_declarations = HashMap::with_capacity(raw.cities.len());
     for (key, city) in raw.cities {
         if slug::is_slug(key.get_ref()) {
             city_declarations.insert(key.get_ref().clone(), SourceSpan::locate(text, key.span()));
+            // Readers see the name in the site's language; every name matches.
+            let mut aliases = city.aliases;
+            aliases.extend(city.names.values().cloned());
+            let name = match city.names.get(&code) {
+                Some(local) => {
+                    aliases.push(city.name);
+                    local.clone()
+                }
+                None => {
+                    if code != "en" {
+                        cities_without_local_name.push(key.get_ref().clone());
+                    }
+                    city.name
+                }
+            };
             cities.push(City {
                 key: key.into_inner(),
-                name: city.name,
+                name,
                 province: city.province,
-                aliases: city.aliases,
+                aliases,
                 display: city.display,
             });
         } else {
@@ -227,6 +248,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         i18n,
         extra: raw.extra,
         city_declarations,
+        cities_without_local_name,
     };
     problems.into_result((config, CityRegistry::new(cities)))
 }

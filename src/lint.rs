@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::language_code;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::Site;
 
@@ -17,7 +18,30 @@ pub fn site_warnings(site: &Site, config: &Config, complete: bool) -> Diagnostic
         Diagnostics::default()
     };
     warnings.extend(repeated_titles(site));
+    warnings.extend(cities_without_local_name(config));
     warnings
+}
+
+fn cities_without_local_name(config: &Config) -> Diagnostics {
+    let code = language_code(&config.language);
+    config
+        .cities_without_local_name
+        .iter()
+        .map(|key| {
+            let warning = Diagnostic::warning(format!(
+                "the city `{key}` has no name in `{code}`, the site's language"
+            ))
+            .in_file(CONFIG_FILE)
+            .label("declared here")
+            .help(format!(
+                "readers see its `name`; add one in their language: `names = {{ {code} = \"...\" }}` under [cities.{key}]"
+            ));
+            match config.city_declarations.get(key) {
+                Some(span) => warning.at(span.clone()),
+                None => warning,
+            }
+        })
+        .collect()
 }
 
 fn unused_cities(site: &Site, config: &Config) -> Diagnostics {

@@ -11,6 +11,10 @@ const ENGLISH: &str = include_str!("../src/i18n/en.toml");
 fn chinese_site(extra_config: &str) -> Site {
     let site = Site::new("https://example.org/", 2);
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    let config = config.replace(
+        "name = \"Xuzhou\"\n",
+        "name = \"Xuzhou\"\nnames = { zh = \"徐州\" }\n",
+    );
     site.write(
         "config.toml",
         &format!("language = \"zh-CN\"\n{config}\n{extra_config}"),
@@ -206,6 +210,50 @@ fn an_unknown_word_is_named_with_the_closest_key() {
     let message = stderr(&output);
     assert!(
         message.contains("has `neewr`") && message.contains("did you mean `newer`?"),
+        "{message}"
+    );
+}
+
+#[test]
+fn cities_are_named_in_the_site_language_and_still_matched_by_every_name() {
+    let site = chinese_site("");
+    site.article(
+        "d.md",
+        "title = \"英文城市名\"\ndate = 2021-01-01\ncities = [\"Xuzhou\"]",
+        "正文。\n",
+    );
+    site.build_ok(&[]);
+    let article = site.page("news/ying-wen-cheng-shi-ming/index.html");
+    let tags: Vec<String> = select(&article, ".city-tags a").iter().map(text).collect();
+    assert_eq!(tags, ["徐州"]);
+    let city = site.page("cities/xuzhou/index.html");
+    assert!(select(&city, "h1")
+        .iter()
+        .map(text)
+        .next()
+        .unwrap()
+        .starts_with("徐州"));
+    let feed = site.read("cities/xuzhou/atom.xml");
+    assert!(feed.contains("<title>Test News: 徐州</title>"), "{feed}");
+}
+
+#[test]
+fn check_warns_about_cities_without_a_name_in_the_site_language() {
+    let site = chinese_site("");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["check", "--root"])
+        .arg(site.root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let message = stderr(&output);
+    assert!(
+        message.contains("warning: the city `wuxi` has no name in `zh`, the site's language"),
+        "{message}"
+    );
+    assert!(message.contains("names = { zh = \"...\" }"), "{message}");
+    assert!(
+        !message.contains("the city `xuzhou` has no name"),
         "{message}"
     );
 }
