@@ -257,3 +257,31 @@ fn check_warns_about_cities_without_a_name_in_the_site_language() {
         "{message}"
     );
 }
+
+#[test]
+fn an_article_in_another_language_says_so_on_its_page_card_and_feed_entry() {
+    let site = chinese_site("");
+    site.article(
+        "en.md",
+        "title = \"Teachers arrive\"\ndate = 2024-02-02\ncities = [\"wuxi\"]\nlang = \"en\"",
+        "In English.\n",
+    );
+    site.build_ok(&[]);
+    let page = site.page("news/teachers-arrive/index.html");
+    assert_eq!(attr(&page, "html", "lang").as_deref(), Some("en"));
+    let home = site.page("index.html");
+    assert_eq!(attr(&home, "html", "lang").as_deref(), Some("zh-CN"));
+    let langs: Vec<Option<&str>> = select(&home, ".card")
+        .iter()
+        .map(|card| card.value().attr("lang"))
+        .collect();
+    assert_eq!(langs[0], Some("en"), "the newest card is the English one");
+    assert!(langs[1..].iter().all(Option::is_none));
+    let feed = site.read("atom.xml");
+    let xml = roxmltree::Document::parse(&feed).unwrap();
+    let entry = xml.descendants().find(|n| n.has_tag_name("entry")).unwrap();
+    assert_eq!(
+        entry.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+        Some("en")
+    );
+}

@@ -110,6 +110,7 @@ impl Checker<'_> {
             source: raw.source,
             source_url: raw.source_url,
             draft: raw.draft,
+            lang: raw.lang.map(|lang| lang.trim().to_string()),
         })
     }
 

@@ -8,8 +8,9 @@ use crate::diagnostics::{closest, Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
 pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug` and `draft`";
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "title",
+    "lang",
     "date",
     "cities",
     "topics",
@@ -89,6 +90,8 @@ pub struct RawFrontMatter {
     pub slug: Option<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
+    /// The article's language as a BCP 47 tag, when not the site's.
+    pub lang: Option<String>,
 }
 
 /// Parses the front matter of `split`, out of the whole file `text`.

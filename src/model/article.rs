@@ -108,6 +108,8 @@ pub struct Article {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub draft: bool,
+    /// Its language, when not the site's.
+    pub lang: Option<String>,
 }
 
 impl Article {

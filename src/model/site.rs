@@ -388,6 +388,7 @@ mod tests {
             source: None,
             source_url: None,
             draft: false,
+            lang: None,
         })
     }
 

@@ -54,7 +54,12 @@ fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId)
     let article = site.article(id);
     let url = escape(&base_url.join(&article.path()));
     let date = article.date.rfc3339();
-    xml.push_str("  <entry>\n");
+    match &article.lang {
+        Some(lang) => {
+            let _ = writeln!(xml, "  <entry xml:lang=\"{}\">", escape(lang));
+        }
+        None => xml.push_str("  <entry>\n"),
+    }
     let _ = writeln!(xml, "    <title>{}</title>", escape(&article.title));
     let _ = writeln!(
         xml,

@@ -104,6 +104,7 @@ impl<'a> Renderer<'a> {
 
     pub fn meta(&self, page: &Page, title: String, description: String) -> PageMeta {
         PageMeta {
+            lang: self.config.language.clone(),
             kind: page.kind.about().name,
             title,
             description,

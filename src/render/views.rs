@@ -35,6 +35,8 @@ impl<'a> SiteView<'a> {
 /// `page` in every template: what the `<head>` of this page needs.
 #[derive(Debug, Serialize)]
 pub struct PageMeta {
+    /// The page's language: its article's, or the site's.
+    pub lang: String,
     /// `home`, `article`, `cities`, `city`, `archive`, `year`, `month`, `topics`, `topic` or `404`.
     pub kind: &'static str,
     pub title: String,
@@ -89,6 +91,8 @@ pub struct ArticleCard<'a> {
     pub summary_html: &'a str,
     /// Shown only when drafts are included: with `--drafts` or in the preview.
     pub draft: bool,
+    /// The article's language, when it is not the site's.
+    pub lang: Option<&'a str>,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -106,6 +110,7 @@ impl<'a> ArticleCard<'a> {
                 .collect(),
             summary_html: &article.summary_html,
             draft: article.draft,
+            lang: article.lang.as_deref(),
         }
     }
 }

@@ -67,7 +67,10 @@ impl Kind for ArticlePage {
         } else {
             article.summary_text.clone()
         };
-        let meta = renderer.meta(page, article.title.clone(), description);
+        let mut meta = renderer.meta(page, article.title.clone(), description);
+        if let Some(lang) = &article.lang {
+            meta.lang.clone_from(lang);
+        }
         renderer.html(TEMPLATE, meta, body)
     }
 
