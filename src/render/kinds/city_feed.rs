@@ -3,13 +3,12 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
-use super::{About, Kind};
+use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::CityId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
-use crate::render::FileKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CityFeed(pub CityId);
@@ -22,11 +21,7 @@ impl Kind for CityFeed {
     }
 
     fn about(self) -> About {
-        About {
-            name: "feed",
-            template: None,
-            file_kind: FileKind::Feed,
-        }
+        FEED
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {

@@ -25,6 +25,13 @@ pub struct About {
     pub file_kind: FileKind,
 }
 
+/// What every feed is.
+const FEED: About = About {
+    name: "feed",
+    template: None,
+    file_kind: FileKind::Feed,
+};
+
 /// What every page kind provides.
 pub(crate) trait Kind: Copy + Into<PageKind> {
     /// Adds every page of this kind to the plan.

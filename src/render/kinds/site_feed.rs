@@ -3,13 +3,12 @@
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
-use super::{About, Kind};
+use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
-use crate::render::FileKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SiteFeed;
@@ -20,11 +19,7 @@ impl Kind for SiteFeed {
     }
 
     fn about(self) -> About {
-        About {
-            name: "feed",
-            template: None,
-            file_kind: FileKind::Feed,
-        }
+        FEED
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
