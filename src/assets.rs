@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::layout::STATIC_DIR;
+use crate::layout::{OUTPUT_DIR, STATIC_DIR};
 
 /// The built-in theme's assets, by path in the output folder.
 const THEME_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
@@ -94,10 +94,10 @@ fn site_files(static_dir: &Path) -> Result<(Vec<Asset>, Diagnostics), Diagnostic
     if !static_dir.is_dir() {
         return Ok((files, warnings));
     }
+    // Without the site's own place, no link can be shown to stay inside it.
     let site = static_dir
         .parent()
-        .and_then(|root| root.canonicalize().ok())
-        .unwrap_or_default();
+        .and_then(|root| root.canonicalize().ok());
     for entry in WalkDir::new(static_dir).sort_by_file_name() {
         let entry = entry.map_err(|error| unreadable(static_dir, error))?;
         let relative = relative_name(entry.path(), static_dir);
@@ -107,7 +107,7 @@ fn site_files(static_dir: &Path) -> Result<(Vec<Asset>, Diagnostics), Diagnostic
                 source: Source::Site(entry.path().to_path_buf()),
             });
         } else if entry.path_is_symlink() {
-            match followed(entry.path(), &site) {
+            match followed(entry.path(), site.as_deref()) {
                 Ok(target) if target.is_file() => files.push(Asset {
                     path: relative,
                     source: Source::Site(target),
@@ -126,14 +126,25 @@ fn site_files(static_dir: &Path) -> Result<(Vec<Asset>, Diagnostics), Diagnostic
     Ok((files, warnings))
 }
 
-/// Where a link in `static/` leads, if it may be published: inside `site`,
-/// and not to a folder that holds the link (which would never end).
-fn followed(link: &Path, site: &Path) -> Result<PathBuf, String> {
+/// Where a link in `static/` leads, if it may be published: inside `site`
+/// but not into a hidden folder (`.git`) or the default output folder, and
+/// not to a folder that holds the link (which would never end).
+fn followed(link: &Path, site: Option<&Path>) -> Result<PathBuf, String> {
     let target = link
         .canonicalize()
         .map_err(|_| "that leads nowhere".to_string())?;
-    if !target.starts_with(site) {
+    let inside = site.and_then(|site| target.strip_prefix(site).ok());
+    let Some(inside) = inside else {
         return Err(format!("to `{}`, outside the site", target.display()));
+    };
+    let hidden = inside
+        .components()
+        .any(|part| part.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden || inside.starts_with(OUTPUT_DIR) {
+        return Err(format!(
+            "to `{}`, a hidden folder or the built site",
+            target.display()
+        ));
     }
     let parent = link
         .parent()

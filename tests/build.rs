@@ -668,6 +668,9 @@ fn links_in_static_are_published_only_when_they_stay_inside_the_site() {
     link("../docs", "docs");
     link("..", "loop");
     link("missing.txt", "broken.txt");
+    site.write(".git/HEAD", "ref: refs/heads/main");
+    link("../.git", "repo");
+    link("../public", "built");
     let output = site.build_ok(&[]);
     let message = stderr(&output);
     let out = site.output();
@@ -680,7 +683,7 @@ fn links_in_static_are_published_only_when_they_stay_inside_the_site() {
         std::fs::read_to_string(out.join("docs/guide.txt")).unwrap(),
         "A guide."
     );
-    for left_out in ["etcdir", "root", "loop", "broken.txt"] {
+    for left_out in ["etcdir", "root", "loop", "broken.txt", "repo", "built"] {
         assert!(!out.join(left_out).exists(), "{left_out}");
         assert!(
             message.contains(&format!("warning: `static/{left_out}` is a link")),

@@ -450,3 +450,84 @@ fn the_spare_folder_follows_every_change_between_builds() {
         "a .git left in the spare folder comes back"
     );
 }
+
+#[test]
+fn a_site_left_aside_by_a_stopped_swap_comes_back_with_its_git() {
+    let site = generated(8, 0);
+    site.build_ok(&[]);
+    let output = site.output();
+    fs::create_dir_all(output.join(".git")).unwrap();
+    fs::write(output.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    let aside = site.root().join(".public.concord-staging-424242-old");
+    fs::rename(&output, &aside).unwrap();
+    site.build_ok(&[]);
+    assert!(
+        output.join(".git/HEAD").is_file(),
+        "the old site, .git and all, came back"
+    );
+    assert!(!aside.exists());
+}
+
+#[test]
+fn a_git_left_in_the_spare_comes_back_even_when_nothing_changed() {
+    let site = generated(8, 0);
+    site.build_ok(&[]);
+    site.write("static/one.txt", "1");
+    site.build_ok(&[]);
+    let spare = site.root().join(".public.concord-spare");
+    fs::create_dir_all(spare.join(".git")).unwrap();
+    fs::write(spare.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    site.build_ok(&[]);
+    assert!(site.output().join(".git/HEAD").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_in_the_output_folder_is_never_written_through() {
+    let site = generated(8, 0);
+    site.write("static/files/index.html", "the site's own page");
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("index.html"), "mine").unwrap();
+    site.build_ok(&[]);
+    fs::remove_dir_all(site.output().join("files")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.output().join("files")).unwrap();
+    for round in 0..3 {
+        site.write("static/round.txt", &round.to_string());
+        site.build_ok(&[]);
+    }
+    assert_eq!(
+        fs::read_to_string(outside.path().join("index.html")).unwrap(),
+        "mine"
+    );
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 1);
+    let fresh = tempfile::tempdir().unwrap();
+    build_into(&site, &fresh.path().join("site"));
+    assert_eq!(digest(&site.output()), digest(&fresh.path().join("site")));
+}
+
+#[test]
+fn a_path_written_twice_keeps_its_last_bytes_build_after_build() {
+    let site = generated(8, 0);
+    site.write("static/404.html", "a static 404 page");
+    site.build_ok(&[]);
+    let first = fs::read_to_string(site.output().join("404.html")).unwrap();
+    site.write("static/other.txt", "changed");
+    site.build_ok(&[]);
+    assert_eq!(
+        fs::read_to_string(site.output().join("404.html")).unwrap(),
+        first
+    );
+    let fresh = tempfile::tempdir().unwrap();
+    build_into(&site, &fresh.path().join("site"));
+    assert_eq!(digest(&site.output()), digest(&fresh.path().join("site")));
+}
+
+#[test]
+fn a_fresh_clone_of_a_deploy_repository_is_a_good_output_folder() {
+    let site = generated(4, 0);
+    fs::create_dir_all(site.output().join(".git")).unwrap();
+    fs::write(site.output().join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    site.build_ok(&[]);
+    assert!(site.output().join("index.html").is_file());
+    assert!(site.output().join(".git/HEAD").is_file());
+}

@@ -449,3 +449,22 @@ fn serve_publishes_exactly_what_build_would_and_never_follows_links_out() {
     let guide = get(&server.address, "/guide.txt");
     assert_eq!((guide.status, guide.text().as_str()), (200, "A guide."));
 }
+
+#[test]
+fn files_asked_for_by_another_address_keep_their_bytes_unless_they_hold_links() {
+    let site = preview_site();
+    let binary: Vec<u8> = (0..=255u8)
+        .chain(b"http://localhost:".iter().copied())
+        .collect();
+    site.write_bytes("static/report.docx", &binary);
+    let server = Server::start(site.root(), &["--bind", "0.0.0.0"]);
+    let port = server.address.rsplit(':').next().unwrap();
+    let host = format!("127.0.0.1:{port}");
+    let file = get_as(&server.address, &host, "/report.docx");
+    assert_eq!(file.body, binary, "binary files are served as they are");
+    let page = get_as(&server.address, &host, "/").text();
+    assert!(
+        page.contains(&format!("http://{host}/style.css")),
+        "links follow the address"
+    );
+}

@@ -161,7 +161,12 @@ fn absolute(output: &Path) -> Result<PathBuf, OutputError> {
     Ok(resolved)
 }
 
+/// Whether a folder may be replaced by a site: it is one already, or it
+/// holds nothing but hidden entries (a fresh clone of a deploy repository).
 fn looks_built(dir: &Path) -> Result<bool, OutputError> {
-    let mut entries = fs::read_dir(dir).map_err(io_error("read the folder", dir))?;
-    Ok(entries.next().is_none() || dir.join(paths::output_file(paths::HOME)).is_file())
+    let entries = fs::read_dir(dir).map_err(io_error("read the folder", dir))?;
+    let only_hidden = entries
+        .flatten()
+        .all(|entry| entry.file_name().to_string_lossy().starts_with('.'));
+    Ok(only_hidden || dir.join(paths::output_file(paths::HOME)).is_file())
 }

@@ -90,6 +90,8 @@ impl<'o> Staging<'o> {
         };
         if in_place || !path.is_dir() {
             remove_if_present(&dir)?;
+        } else if dir.is_dir() {
+            ready_spare(&dir, path)?;
         }
         let made_here = !dir.exists();
         let incoming = dir.join(INCOMING);
@@ -195,6 +197,14 @@ impl<'o> Staging<'o> {
     ) -> Result<Vec<String>, OutputError> {
         let output = self.output.path.clone();
         let incoming = self.dir.join(INCOMING);
+        if !output.exists() && !self.fresh {
+            // Its unchanged files, which the new site was to share, are gone.
+            return Err(OutputError::Io {
+                action: "finish the build: the output folder went away during it at",
+                path: output,
+                source: io::ErrorKind::NotFound.into(),
+            });
+        }
         if !output.exists() {
             remove_if_present(&incoming)?;
             fs::rename(&self.dir, &output).map_err(io_error("move the new site to", &output))?;
@@ -228,9 +238,13 @@ impl<'o> Staging<'o> {
     }
 
     /// Makes each unchanged file of the spare folder the output's own file
-    /// (a hard link to it), unless it is already.
+    /// (a hard link to it), unless it is already. A path the site wrote
+    /// twice keeps its last bytes, as everywhere else.
     fn link_unchanged(&self) -> Result<(), OutputError> {
-        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        let mut unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        let changed = lock(&self.changed);
+        unchanged.retain(|path| !changed.contains(path));
+        drop(changed);
         unchanged.par_iter().try_for_each(|path| {
             let (old, staged) = (self.output.path.join(path), self.dir.join(path));
             if is_same_file(&old, &staged) {
@@ -330,6 +344,13 @@ fn clear_abandoned(output: &OutputDir) -> Result<(), OutputError> {
     let beside = entries_named(output.parent(), &prefix);
     let within = entries_named(&output.path, &inside);
     for dir in beside {
+        // A build stopped between the two renames of the fallback swap left
+        // no output folder and the whole old site here: put it back.
+        if !output.path.exists() && dir.to_string_lossy().ends_with("-old") {
+            fs::rename(&dir, &output.path)
+                .map_err(io_error("restore the site at", &output.path))?;
+            continue;
+        }
         if output.path.is_dir() {
             carry_hidden(&dir, &Survey::of(&dir)?.hidden, &output.path)?;
         }
@@ -350,6 +371,25 @@ fn entries_named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
         .filter(|entry| entry.file_name().to_string_lossy().starts_with(prefix))
         .map(|entry| entry.path())
         .collect()
+}
+
+/// Readies a spare folder kept from an earlier build before this one
+/// writes into it: a hidden entry the output folder lacks (a `.git` that a
+/// build stopped between swapping and moving it left there) goes back to
+/// the output folder at once, and links (never the site's own files) go,
+/// so that nothing is written through them.
+fn ready_spare(spare: &Path, output: &Path) -> Result<(), OutputError> {
+    let survey = Survey::of(spare)?;
+    for relative in &survey.hidden {
+        let target = output.join(relative);
+        if relative != INCOMING && target.symlink_metadata().is_err() {
+            move_entry(&spare.join(relative), &target)?;
+        }
+    }
+    for link in &survey.links {
+        fs::remove_file(link).map_err(io_error("remove", link))?;
+    }
+    Ok(())
 }
 
 /// Readies the spare folder's hidden entries that are not the site's own
@@ -402,6 +442,8 @@ struct Survey {
     hidden: Vec<String>,
     /// Folders that are not hidden, each before the folders inside it.
     folders: Vec<PathBuf>,
+    /// Symbolic links that are not hidden, not followed.
+    links: Vec<PathBuf>,
 }
 
 impl Survey {
@@ -410,6 +452,7 @@ impl Survey {
             files: Vec::new(),
             hidden: Vec::new(),
             folders: Vec::new(),
+            links: Vec::new(),
         };
         let mut walker = WalkDir::new(tree).min_depth(1).into_iter();
         while let Some(entry) = walker.next() {
@@ -424,6 +467,9 @@ impl Survey {
             } else if is_dir {
                 survey.folders.push(entry.path().to_path_buf());
             } else {
+                if entry.path_is_symlink() {
+                    survey.links.push(entry.path().to_path_buf());
+                }
                 survey.files.push(relative);
             }
         }

@@ -17,47 +17,65 @@ pub enum Cycle {
     Templates(Vec<String>),
     /// As `template::macro`.
     Macros(Vec<String>),
+    /// Templates and macros (a macro that includes a template that calls it).
+    Mixed(Vec<String>),
 }
 
-/// The first loop found, if any, visiting templates in name order.
+impl Cycle {
+    pub fn steps(&self) -> &[String] {
+        match self {
+            Cycle::Templates(steps) | Cycle::Macros(steps) | Cycle::Mixed(steps) => steps,
+        }
+    }
+}
+
+/// The first loop found, if any, visiting templates in name order. One
+/// graph holds templates and macros: a template leads to what it includes
+/// and imports and to the macros it calls; a macro to what it includes and
+/// calls.
 pub fn find(tera: &Tera) -> Option<Cycle> {
-    let mut templates: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut macros: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for name in tera.get_template_names() {
         let Ok(template) = tera.get_template(name) else {
             continue;
         };
-        let mut uses = Uses::default();
-        uses.nodes(&template.ast);
         let imports: HashMap<&str, &str> = template
             .imported_macro_files
             .iter()
             .map(|(file, namespace)| (namespace.as_str(), file.as_str()))
             .collect();
-        templates.insert(
-            name.to_string(),
-            uses.templates
-                .into_iter()
-                .chain(imports.values().map(|f| f.to_string()))
-                .collect(),
-        );
+        let callee = |(namespace, callee): (String, String)| {
+            let file = if namespace == "self" {
+                name
+            } else {
+                imports.get(namespace.as_str())?
+            };
+            Some(format!("{file}::{callee}"))
+        };
+        let mut uses = Uses::default();
+        uses.nodes(&template.ast);
+        let mut next = uses.templates;
+        next.extend(imports.values().map(|file| file.to_string()));
+        next.extend(uses.macros.into_iter().filter_map(callee));
+        edges.insert(name.to_string(), next);
         for (macro_name, definition) in &template.macros {
             let mut calls = Uses::default();
             calls.nodes(&definition.body);
-            let callees = calls.macros.into_iter().filter_map(|(namespace, callee)| {
-                let file = if namespace == "self" {
-                    name
-                } else {
-                    imports.get(namespace.as_str())?
-                };
-                Some(format!("{file}::{callee}"))
-            });
-            macros.insert(format!("{name}::{macro_name}"), callees.collect());
+            let mut next = calls.templates;
+            next.extend(calls.macros.into_iter().filter_map(callee));
+            edges.insert(format!("{name}::{macro_name}"), next);
         }
     }
-    first_cycle(&templates)
-        .map(Cycle::Templates)
-        .or_else(|| first_cycle(&macros).map(Cycle::Macros))
+    first_cycle(&edges).map(|steps| {
+        let macros = steps.iter().filter(|step| step.contains("::")).count();
+        if macros == 0 {
+            Cycle::Templates(steps)
+        } else if macros == steps.len() {
+            Cycle::Macros(steps)
+        } else {
+            Cycle::Mixed(steps)
+        }
+    })
 }
 
 /// What a piece of a template names: templates it includes, macros it calls.
@@ -243,6 +261,18 @@ mod tests {
                 "m.html::a".into()
             ]))
         );
+    }
+
+    #[test]
+    fn a_macro_that_includes_a_template_that_calls_it() {
+        let found = find(&tera(&[
+            (
+                "m.html",
+                "{% macro a() %}{% include \"card.html\" %}{% endmacro %}",
+            ),
+            ("card.html", "{% import \"m.html\" as m %}{{ m::a() }}"),
+        ]));
+        assert!(matches!(found, Some(Cycle::Mixed(_))), "{found:?}");
     }
 
     #[test]

@@ -178,22 +178,25 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
 /// A loop among templates or macros, reported at the place in the first
 /// template that names the next one.
 fn cycle_error(sources: &BTreeMap<String, Source>, cycle: &Cycle) -> Diagnostic {
-    let (steps, what, help, needle) = match cycle {
-        Cycle::Templates(steps) => (
-            steps,
+    let (what, help) = match cycle {
+        Cycle::Templates(_) => (
             "templates include each other in a loop",
             "remove one of these includes or imports; the loop would never end",
-            format!("\"{}\"", steps.get(1).map_or("", String::as_str)),
         ),
-        Cycle::Macros(steps) => (
-            steps,
+        Cycle::Macros(_) => (
             "a macro calls itself",
             "Concord refuses recursive macros, even with a condition that ends them: write the repetition with a for loop",
-            steps
-                .get(1)
-                .and_then(|s| s.split_once("::"))
-                .map_or(String::new(), |(_, name)| format!("::{name}(")),
         ),
+        Cycle::Mixed(_) => (
+            "templates and macros call each other in a loop",
+            "remove one of these includes or macro calls; the loop would never end",
+        ),
+    };
+    let steps = cycle.steps();
+    // Where the first template names the next step.
+    let needle = match steps.get(1).and_then(|next| next.split_once("::")) {
+        Some((_, name)) => format!("::{name}("),
+        None => format!("\"{}\"", steps.get(1).map_or("", String::as_str)),
     };
     let first = steps[0].split("::").next().unwrap_or_default();
     let mut diagnostic =

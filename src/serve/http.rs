@@ -244,14 +244,12 @@ fn file_response(
             .first_or_octet_stream()
             .to_string()
     };
-    let is_text = is_html
-        || ["text/", "xml", "javascript", "json"]
-            .iter()
-            .any(|kind| content_type.contains(kind));
-    let rebased = match rebase {
-        Some((from, to)) if is_text => String::from_utf8_lossy(bytes)
-            .replace(from.as_str(), to)
-            .into_bytes(),
+    // Only files that can hold the site's links, and only when they are text.
+    let linking = [".html", ".xml", ".css", ".js", ".json", ".txt", ".svg"]
+        .iter()
+        .any(|ending| path.ends_with(ending));
+    let rebased = match (rebase, std::str::from_utf8(bytes)) {
+        (Some((from, to)), Ok(text)) if linking => text.replace(from.as_str(), to).into_bytes(),
         _ => bytes.to_vec(),
     };
     let body = if is_html {
