@@ -60,14 +60,6 @@ impl Assets {
     pub fn iter(&self) -> impl Iterator<Item = &Asset> {
         self.assets.iter()
     }
-
-    pub fn len(&self) -> usize {
-        self.assets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.assets.is_empty()
-    }
 }
 
 impl Asset {

@@ -68,7 +68,7 @@ pub fn output_file(path: &str) -> String {
 }
 
 /// Whether `path` names a folder, published as its `index.html`.
-pub fn is_folder(path: &str) -> bool {
+fn is_folder(path: &str) -> bool {
     path.is_empty() || path.ends_with('/')
 }
 

@@ -29,12 +29,6 @@ pub struct MonthId {
     month: u32,
 }
 
-impl MonthId {
-    pub fn year(self) -> YearId {
-        self.year
-    }
-}
-
 /// A topic: its position in `Site::topics`, by slug.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TopicId(u32);
