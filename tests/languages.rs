@@ -133,6 +133,8 @@ fn dates_months_years_and_counts_are_written_the_chinese_way() {
         select(&month, "h1").iter().map(text).next().unwrap(),
         "2020年6月"
     );
+    let crumb = select(&month, ".crumbs a").iter().map(text).next().unwrap();
+    assert_eq!(crumb, "2020年");
     let archive = site.page("archive/index.html");
     let years: Vec<String> = select(&archive, ".archive-year h2")
         .iter()

@@ -34,6 +34,8 @@ struct YearExtra {
 struct MonthExtra {
     month: MonthLink,
     year_url: String,
+    /// `2020`, `2020年`.
+    year_title: String,
     /// The nearest months with articles, in any year.
     newer: Option<MonthLink>,
     older: Option<MonthLink>,
@@ -94,6 +96,7 @@ impl Kind for Period {
                     extra: MonthExtra {
                         month: link,
                         year_url: renderer.url(&paths::year(month.month.year)),
+                        year_title: renderer.config().i18n.year_title(month.month.year),
                         newer: newer.map(|m| month_link(renderer, m)),
                         older: older.map(|m| month_link(renderer, m)),
                     },
