@@ -537,3 +537,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn the_preview_warns_about_placeholders_in_drafts_it_leaves_out() {
+    let site = generated_site(3);
+    site.write(
+        "content/draft.md",
+        "+++\ntitle = \"Later\"\ndate = 2015-01-01\ncities = [\"c1\"]\ndraft = true\n+++\nSigned on [Insert Date].\n",
+    );
+    let preview = Preview::new(options(&site));
+    let problems = preview.problems().to_string();
+    assert!(
+        problems.contains("placeholder `[Insert Date]` left in the article"),
+        "{problems}"
+    );
+    assert!(!preview.files().keys().any(|path| path.contains("later")));
+}

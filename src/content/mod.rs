@@ -198,19 +198,31 @@ impl ContentSet {
             ..Content::default()
         };
         for state in self.files.into_values() {
-            content.add(state.finished, include_drafts, problems);
+            content.add(state.finished, include_drafts, include_drafts, problems);
         }
         content
     }
 
-    /// The articles, drafts only when asked for; every problem goes into `problems`.
-    pub fn content(&self, include_drafts: bool, problems: &mut Diagnostics) -> Content {
+    /// The articles, drafts only when asked for; every problem goes into
+    /// `problems`, a left-out draft's warnings too when `warn_drafts` (the
+    /// preview, where editors see drafts they are writing).
+    pub fn content(
+        &self,
+        include_drafts: bool,
+        warn_drafts: bool,
+        problems: &mut Diagnostics,
+    ) -> Content {
         let mut content = Content {
             files: self.files.len(),
             ..Content::default()
         };
         for state in self.files.values() {
-            content.add(state.finished.clone(), include_drafts, problems);
+            content.add(
+                state.finished.clone(),
+                include_drafts,
+                warn_drafts,
+                problems,
+            );
         }
         content
     }
@@ -218,15 +230,23 @@ impl ContentSet {
 
 impl Content {
     /// Takes in one file's article, links and problems. A draft left out
-    /// of the site is reported for its errors only: its placeholders and
-    /// other warnings wait until it is published, or built with `--drafts`.
-    fn add(&mut self, finished: Finished, include_drafts: bool, problems: &mut Diagnostics) {
+    /// of the site is reported for its errors only, unless `warn_drafts`:
+    /// its placeholders and other warnings wait until it is published, or
+    /// built with `--drafts`.
+    fn add(
+        &mut self,
+        finished: Finished,
+        include_drafts: bool,
+        warn_drafts: bool,
+        problems: &mut Diagnostics,
+    ) {
         self.failed += usize::from(finished.article.is_none());
-        let left_out = finished
+        let is_draft = finished
             .article
             .as_ref()
-            .is_some_and(|article| article.draft && !include_drafts);
-        if left_out {
+            .is_some_and(|article| article.draft);
+        let left_out = is_draft && !include_drafts;
+        if left_out && !warn_drafts {
             problems.extend(
                 finished
                     .problems
@@ -236,6 +256,8 @@ impl Content {
             );
         } else {
             problems.extend(finished.problems);
+        }
+        if !left_out {
             self.articles.extend(finished.article);
         }
         self.site_links.extend(finished.site_links);

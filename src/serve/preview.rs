@@ -268,7 +268,7 @@ impl Preview {
         };
         let content = loaded
             .content
-            .content(self.options.include_drafts, &mut problems);
+            .content(self.options.include_drafts, true, &mut problems);
         let (site, pages) = pipeline::model(
             &loaded.config,
             loaded.cities.clone(),
