@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::layout::{OUTPUT_DIR, STATIC_DIR};
+use crate::layout::{relative_name, OUTPUT_DIR, STATIC_DIR};
 
 /// The built-in theme's assets, by path in the output folder.
 const THEME_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../static/style.css"))];
@@ -162,11 +162,6 @@ fn linked_folder(target: &Path, name: &str) -> Result<Vec<Asset>, Diagnostic> {
         }
     }
     Ok(files)
-}
-
-fn relative_name(path: &Path, dir: &Path) -> String {
-    let relative = path.strip_prefix(dir).unwrap_or(path);
-    relative.to_string_lossy().replace('\\', "/")
 }
 
 fn unreadable(dir: &Path, error: walkdir::Error) -> Diagnostic {

@@ -1,6 +1,8 @@
 //! The folders and files a site consists of, by name. Every other module
 //! takes these names from here.
 
+use std::path::Path;
+
 /// The site's settings and city registry, at the root of the site folder.
 pub const CONFIG_FILE: &str = "config.toml";
 /// The editors' Markdown files.
@@ -15,3 +17,10 @@ pub const STATIC_DIR: &str = "static";
 pub const OUTPUT_DIR: &str = "public";
 /// The version control folder, never written into.
 pub const GIT_DIR: &str = ".git";
+
+/// How the site names a file under `folder`: relative to it, with `/`
+/// between folders whatever the system uses.
+pub fn relative_name(path: &Path, folder: &Path) -> String {
+    let relative = path.strip_prefix(folder).unwrap_or(path);
+    relative.to_string_lossy().replace('\\', "/")
+}

@@ -214,19 +214,16 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn files(&self) -> SiteFiles<'_> {
-        SiteFiles::new(
+    /// Streams every file of the site into `sink`.
+    pub fn stream<S: Sink>(&self, sink: &S) -> Result<FileCounts, StreamError<S::Error>> {
+        let files = SiteFiles::new(
             &self.site,
             &self.config,
             &self.theme,
             &self.pages,
             &self.assets,
-        )
-    }
-
-    /// Streams every file of the site into `sink`.
-    pub fn stream<S: Sink>(&self, sink: &S) -> Result<FileCounts, StreamError<S::Error>> {
-        self.files().stream(Selection::Everything, sink)
+        );
+        files.stream(Selection::Everything, sink)
     }
 }
 

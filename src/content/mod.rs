@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 
 use crate::config::{BaseUrl, RawHtml};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
-use crate::layout::CONTENT_DIR;
+use crate::layout::{relative_name, CONTENT_DIR};
 use crate::model::{Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed};
 use links::{ContentLinks, Target};
@@ -361,11 +361,7 @@ pub fn discover(content_dir: &Path) -> Result<Vec<String>, Diagnostics> {
         })?;
         let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
         if entry.file_type().is_file() && is_markdown {
-            let relative = entry
-                .path()
-                .strip_prefix(content_dir)
-                .unwrap_or(entry.path());
-            files.push(relative_name(relative));
+            files.push(relative_name(entry.path(), content_dir));
         }
     }
     Ok(files)
@@ -374,14 +370,6 @@ pub fn discover(content_dir: &Path) -> Result<Vec<String>, Diagnostics> {
 /// Files and folders a build skips: hidden ones, and editors' backups and locks.
 pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('#') || name.ends_with('~')
-}
-
-fn relative_name(path: &Path) -> String {
-    let parts: Vec<_> = path
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect();
-    parts.join("/")
 }
 
 fn read(content_dir: &Path, file: &str) -> Result<String, Diagnostics> {

@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use super::lock::BuildLock;
 use super::{io_error, OutputDir, OutputError};
+use crate::layout::relative_name;
 use crate::render::{Sink, SiteFile};
 
 /// How staging folders are named, beside the output folder
@@ -501,11 +502,6 @@ fn move_entry(from: &Path, to: &Path) -> Result<(), OutputError> {
         fs::create_dir_all(folder).map_err(io_error("create the folder", folder))?;
     }
     fs::rename(from, to).map_err(io_error("keep", to))
-}
-
-fn relative_name(path: &Path, tree: &Path) -> String {
-    let relative = path.strip_prefix(tree).unwrap_or(path);
-    relative.to_string_lossy().replace('\\', "/")
 }
 
 fn remove_if_present(path: &Path) -> Result<(), OutputError> {

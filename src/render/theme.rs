@@ -12,7 +12,7 @@ use walkdir::WalkDir;
 use super::cycles::{self, Cycle};
 use super::escape::escape;
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan};
-use crate::layout::TEMPLATES_DIR;
+use crate::layout::{relative_name, TEMPLATES_DIR};
 
 macro_rules! embedded {
     ($($name:literal),* $(,)?) => {
@@ -153,8 +153,7 @@ fn site_templates(dir: &Path) -> Result<Vec<(String, Source)>, Diagnostics> {
             Diagnostic::error(format!("cannot read the templates folder: {error}"))
                 .in_file(TEMPLATES_DIR)
         })?;
-        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let name = relative.to_string_lossy().replace('\\', "/");
+        let name = relative_name(entry.path(), dir);
         if !entry.file_type().is_file() || !name.ends_with(".html") {
             continue;
         }

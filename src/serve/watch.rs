@@ -12,7 +12,7 @@ use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, R
 
 use super::preview::Change;
 use crate::content::is_ignored;
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{relative_name, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR};
 
 /// Events closer together than this are one burst.
 const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -138,7 +138,7 @@ pub fn classify(root: &Path, paths: &[PathBuf]) -> Burst {
         if is_scratch_file(&name) {
             continue;
         }
-        let relative = relative.to_string_lossy().replace('\\', "/");
+        let relative = relative_name(path, root);
         if relative == CONFIG_FILE {
             changes.insert(Change::Config);
         } else if let Some(file) = under(&relative, CONTENT_DIR) {
