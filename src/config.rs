@@ -12,7 +12,7 @@ use toml::Spanned;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics, SourceSpan};
 use crate::i18n::{language_code, TranslationError, Translations};
 use crate::layout::CONFIG_FILE;
-use crate::model::{slug, City, CityRegistry, TopicNames};
+use crate::model::{slug, City, CityRegistry, EditionId, TopicNames};
 
 const DEFAULT_PAGINATE_BY: usize = 10;
 
@@ -23,8 +23,8 @@ struct RawConfig {
     base_url: Spanned<String>,
     #[serde(default)]
     description: String,
-    #[serde(default = "default_language")]
-    language: String,
+    language: Option<Spanned<String>>,
+    languages: Option<Spanned<Vec<String>>>,
     paginate_by: Option<Spanned<i64>>,
     #[serde(default)]
     cities: BTreeMap<Spanned<String>, RawCity>,
@@ -50,10 +50,6 @@ struct RawMarkdown {
     raw_html: Option<Spanned<String>>,
 }
 
-fn default_language() -> String {
-    "en".to_string()
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCity {
@@ -72,21 +68,56 @@ struct RawCity {
 pub struct Config {
     pub title: String,
     pub description: String,
-    pub language: String,
+    /// Never empty: the first is the default language, at the site root.
+    pub languages: Vec<Language>,
     pub base_url: BaseUrl,
     pub paginate_by: NonZeroUsize,
     /// What happens to HTML written in articles.
     pub raw_html: RawHtml,
     /// Topic names declared under `[topics.<slug>]`.
     pub topic_names: TopicNames,
-    /// Every word of the theme in the site's language.
-    pub i18n: Translations,
     /// Free-form values for templates (`site.extra`).
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
     pub city_declarations: HashMap<String, SourceSpan>,
-    /// Keys of the cities with no name in the site's language, when that is not English.
-    pub cities_without_local_name: Vec<String>,
+}
+
+/// A language the site is published in, and so one edition of it.
+#[derive(Debug, Clone)]
+pub struct Language {
+    /// The tag as config.toml writes it, for `lang` attributes: `zh-CN`.
+    pub tag: String,
+    /// What the tables of words and city names are keyed by: `zh`.
+    pub code: String,
+    /// Where the edition lives under the site root: empty for the default
+    /// language, `en/` for the others.
+    pub prefix: String,
+    /// Every word of the theme in this language.
+    pub i18n: Translations,
+    /// Keys of the cities with no name in this language, when it is not English.
+    pub cities_without_name: Vec<String>,
+}
+
+impl Config {
+    /// The default language: the only one, or the first of `languages`.
+    pub fn language(&self) -> &Language {
+        &self.languages[0]
+    }
+}
+
+/// The edition an article in `lang` belongs to: the default one when it
+/// says none, or when the site has one language (which may then carry
+/// articles in others); `None` when a site of several languages has not
+/// this one.
+pub fn edition_of(languages: &[Language], lang: Option<&str>) -> Option<EditionId> {
+    match lang {
+        Some(tag) if languages.len() > 1 => {
+            let code = language_code(tag);
+            let index = languages.iter().position(|l| l.code == code)?;
+            Some(EditionId::new(index))
+        }
+        _ => Some(EditionId::DEFAULT),
+    }
 }
 
 impl Config {
@@ -175,12 +206,136 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             );
         }
     }
-    let code = language_code(&raw.language);
-    let overrides = raw
-        .translations
-        .iter()
-        .find(|(key, _)| *key.get_ref() == code);
-    let i18n = Translations::load(&code, overrides.map(|(_, strings)| strings)).unwrap_or_else(|error| {
+    let tags = language_tags(raw.language, raw.languages, &mut problem);
+    let mut cities = Vec::with_capacity(raw.cities.len());
+    let mut city_declarations = HashMap::with_capacity(raw.cities.len());
+    for (key, city) in raw.cities {
+        if slug::is_slug(key.get_ref()) {
+            city_declarations.insert(key.get_ref().clone(), SourceSpan::locate(text, key.span()));
+            // Every name matches, in whichever language an editor writes it.
+            let mut aliases = city.aliases;
+            aliases.extend(city.names.values().cloned());
+            cities.push(City {
+                key: key.into_inner(),
+                name: city.name,
+                province: city.province,
+                aliases,
+                display: city.display,
+                names: city.names,
+            });
+        } else {
+            problem(
+                key.span(),
+                format!("city key `{}` cannot be used in a URL", key.get_ref()),
+                &format!(
+                    "keys are lowercase ASCII letters, digits and single hyphens; try [cities.{}]",
+                    slug::slugify(key.get_ref())
+                ),
+            );
+        }
+    }
+    let languages = tags
+        .into_iter()
+        .enumerate()
+        .map(|(index, tag)| {
+            let code = language_code(&tag);
+            let i18n = translations(&code, &raw.translations, &mut problem);
+            Language {
+                prefix: if index == 0 {
+                    String::new()
+                } else {
+                    format!("{code}/")
+                },
+                cities_without_name: cities
+                    .iter()
+                    .filter(|city| code != "en" && !city.names.contains_key(&code))
+                    .map(|city| city.key.clone())
+                    .collect(),
+                tag,
+                code,
+                i18n,
+            }
+        })
+        .collect();
+    let config = Config {
+        title: raw.title,
+        description: raw.description,
+        languages,
+        base_url,
+        paginate_by,
+        raw_html,
+        topic_names,
+        extra: raw.extra,
+        city_declarations,
+    };
+    problems.into_result((config, CityRegistry::new(cities)))
+}
+
+/// The site's language tags: `languages`, or `language`, or English. Each
+/// language once: `zh-CN` and `zh-Hans` are one language.
+fn language_tags(
+    language: Option<Spanned<String>>,
+    languages: Option<Spanned<Vec<String>>>,
+    problem: &mut impl FnMut(std::ops::Range<usize>, String, &str),
+) -> Vec<String> {
+    let tags = match (language, languages) {
+        (Some(one), Some(many)) => {
+            problem(
+                one.span(),
+                "config.toml sets both `language` and `languages`".into(),
+                &format!("keep `languages = {:?}` for a site in several languages, or `language` alone for one", many.get_ref()),
+            );
+            many.into_inner()
+        }
+        (_, Some(many)) if many.get_ref().is_empty() => {
+            problem(
+                many.span(),
+                "`languages` is empty".into(),
+                "name the site's languages, the default first, like `languages = [\"zh\", \"en\"]`",
+            );
+            Vec::new()
+        }
+        (_, Some(many)) => {
+            let span = many.span();
+            let tags = many.into_inner();
+            for (index, tag) in tags.iter().enumerate() {
+                let code = language_code(tag);
+                if code.is_empty() || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+                    problem(
+                        span.clone(),
+                        format!("`{tag}` in `languages` is not a language tag"),
+                        "write BCP 47 tags, like \"zh\", \"zh-CN\" or \"en\"",
+                    );
+                } else if let Some(first) = tags[..index].iter().find(|t| language_code(t) == code)
+                {
+                    problem(
+                        span.clone(),
+                        format!("`{first}` and `{tag}` in `languages` are one language, `{code}`"),
+                        "name each language once; the tag written first is the one pages carry",
+                    );
+                }
+            }
+            tags
+        }
+        (Some(one), None) => vec![one.into_inner()],
+        (None, None) => vec!["en".to_string()],
+    };
+    if tags.is_empty() {
+        vec!["en".to_string()]
+    } else {
+        tags
+    }
+}
+
+/// The theme's words in the language of `code`, with the site's own from
+/// `[translations.<code>]`; English, after a problem, when they are incomplete.
+fn translations(
+    code: &str,
+    overrides: &BTreeMap<Spanned<String>, BTreeMap<String, String>>,
+    problem: &mut impl FnMut(std::ops::Range<usize>, String, &str),
+) -> Translations {
+    let overrides = overrides.iter().find(|(key, _)| key.get_ref() == code);
+    Translations::load(code, overrides.map(|(_, strings)| strings)).unwrap_or_else(|error| {
         let span = overrides.map_or(0..0, |(key, _)| key.span());
         let (message, help) = match error {
             TranslationError::Missing(keys) => (
@@ -197,60 +352,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         };
         problem(span, message, &help);
         Translations::load("en", None).expect("the English table is complete")
-    });
-    let mut cities = Vec::with_capacity(raw.cities.len());
-    let mut cities_without_local_name = Vec::new();
-    let mut city_declarations = HashMap::with_capacity(raw.cities.len());
-    for (key, city) in raw.cities {
-        if slug::is_slug(key.get_ref()) {
-            city_declarations.insert(key.get_ref().clone(), SourceSpan::locate(text, key.span()));
-            // Readers see the name in the site's language; every name matches.
-            let mut aliases = city.aliases;
-            aliases.extend(city.names.values().cloned());
-            let name = match city.names.get(&code) {
-                Some(local) => {
-                    aliases.push(city.name);
-                    local.clone()
-                }
-                None => {
-                    if code != "en" {
-                        cities_without_local_name.push(key.get_ref().clone());
-                    }
-                    city.name
-                }
-            };
-            cities.push(City {
-                key: key.into_inner(),
-                name,
-                province: city.province,
-                aliases,
-                display: city.display,
-            });
-        } else {
-            problem(
-                key.span(),
-                format!("city key `{}` cannot be used in a URL", key.get_ref()),
-                &format!(
-                    "keys are lowercase ASCII letters, digits and single hyphens; try [cities.{}]",
-                    slug::slugify(key.get_ref())
-                ),
-            );
-        }
-    }
-    let config = Config {
-        title: raw.title,
-        description: raw.description,
-        language: raw.language,
-        base_url,
-        paginate_by,
-        raw_html,
-        topic_names,
-        i18n,
-        extra: raw.extra,
-        city_declarations,
-        cities_without_local_name,
-    };
-    problems.into_result((config, CityRegistry::new(cities)))
+    })
 }
 
 /// What happens to HTML written in an article's Markdown.
@@ -291,6 +393,11 @@ impl BaseUrl {
         format!("{}{}", self.0, path.trim_start_matches('/'))
     }
 
+    /// The address of the folder `path` (empty, or ending in `/`) under this one.
+    pub fn child(&self, path: &str) -> BaseUrl {
+        BaseUrl(self.join(path))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -328,7 +435,7 @@ mod tests {
     fn defaults_apply() {
         let (config, cities) = Config::parse(MINIMAL).unwrap();
         assert_eq!(config.paginate_by.get(), 10);
-        assert_eq!(config.language, "en");
+        assert_eq!(config.language().tag, "en");
         assert!(cities.is_empty());
     }
 

@@ -2,34 +2,41 @@
 
 use std::collections::HashMap;
 
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::i18n::language_code;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
-use crate::model::Site;
+use crate::model::{Editions, Site};
 
 /// `complete` says whether every content file loaded: a city that only a
 /// file with errors names is not unused, so without every file no city is
 /// said to be.
-pub fn site_warnings(site: &Site, config: &Config, complete: bool) -> Diagnostics {
+pub fn site_warnings(editions: &Editions, config: &Config, complete: bool) -> Diagnostics {
     let mut warnings = if complete {
-        unused_cities(site, config)
+        unused_cities(editions, config)
     } else {
         Diagnostics::default()
     };
-    warnings.extend(repeated_titles(site));
-    warnings.extend(cities_without_local_name(config));
+    for (_, site) in editions.iter() {
+        warnings.extend(repeated_titles(site));
+    }
+    let whose = match config.languages.len() {
+        1 => "the site's language",
+        _ => "one of the site's languages",
+    };
+    for language in &config.languages {
+        warnings.extend(cities_without_name(language, whose, config));
+    }
     warnings
 }
 
-fn cities_without_local_name(config: &Config) -> Diagnostics {
-    let code = language_code(&config.language);
-    config
-        .cities_without_local_name
+fn cities_without_name(language: &Language, whose: &str, config: &Config) -> Diagnostics {
+    let code = &language.code;
+    language
+        .cities_without_name
         .iter()
         .map(|key| {
             let warning = Diagnostic::warning(format!(
-                "the city `{key}` has no name in `{code}`, the site's language"
+                "the city `{key}` has no name in `{code}`, {whose}"
             ))
             .in_file(CONFIG_FILE)
             .label("declared here")
@@ -44,10 +51,11 @@ fn cities_without_local_name(config: &Config) -> Diagnostics {
         .collect()
 }
 
-fn unused_cities(site: &Site, config: &Config) -> Diagnostics {
+fn unused_cities(editions: &Editions, config: &Config) -> Diagnostics {
+    let site = editions.default_edition();
     site.cities()
         .iter()
-        .filter(|(id, _)| site.articles_in(*id).is_empty())
+        .filter(|(id, _)| editions.iter().all(|(_, s)| s.articles_in(*id).is_empty()))
         .map(|(_, city)| {
             let warning = Diagnostic::warning(format!("no article names the city `{}`", city.key))
                 .in_file(CONFIG_FILE)

@@ -14,7 +14,7 @@ use crate::content::{self, Content, LoadOptions, SiteLink};
 use crate::diagnostics::{count, Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, STATIC_DIR};
 use crate::lint;
-use crate::model::{paths, CityRegistry, Site};
+use crate::model::{paths, CityRegistry, EditionPlace, Editions};
 use crate::output::OutputError;
 use crate::render::plan::{self, Page};
 use crate::render::{Discard, FileCounts, Selection, Sink, SiteFiles, StreamError, Theme};
@@ -153,6 +153,7 @@ pub(crate) fn load_options<'a>(
 ) -> LoadOptions<'a> {
     LoadOptions {
         cities,
+        languages: &config.languages,
         base_url: &config.base_url,
         include_drafts,
         today: today(),
@@ -160,23 +161,32 @@ pub(crate) fn load_options<'a>(
     }
 }
 
-/// The site and its page plan from what `content/` holds, with the
-/// site-wide problems: two articles with one URL, warnings, broken links.
-/// The model is built from the articles that loaded, even when others
-/// failed, so that these are reported in the same run.
+/// The site's editions and their page plan from what `content/` holds,
+/// with the site-wide problems: two articles with one URL, warnings,
+/// broken links. The model is built from the articles that loaded, even
+/// when others failed, so that these are reported in the same run.
+/// `cities` is the registry as config.toml declares it.
 pub(crate) fn model(
     config: &Config,
-    cities: CityRegistry,
+    cities: &CityRegistry,
     content: Content,
     assets: &Assets,
     problems: &mut Diagnostics,
-) -> (Site, Vec<Page>) {
-    let (site, duplicates) = Site::new(cities, content.articles, &config.topic_names);
-    problems.extend(duplicates);
-    problems.extend(lint::site_warnings(&site, config, content.failed == 0));
-    let pages = plan::plan(&site, config.paginate_by);
+) -> (Editions, Vec<Page>) {
+    let places = config
+        .languages
+        .iter()
+        .map(|language| EditionPlace {
+            prefix: language.prefix.clone(),
+            cities: cities.in_language(&language.code),
+        })
+        .collect();
+    let (editions, found) = Editions::new(places, content.articles, &config.topic_names);
+    problems.extend(found);
+    problems.extend(lint::site_warnings(&editions, config, content.failed == 0));
+    let pages = plan::plan(&editions, config.paginate_by);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
-    (site, pages)
+    (editions, pages)
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.
@@ -203,7 +213,7 @@ fn missing_pages(links: &[SiteLink], pages: &[Page], assets: &Assets) -> Diagnos
 /// A site read and checked, with its page plan: everything but rendering.
 pub struct Prepared {
     pub config: Config,
-    pub site: Site,
+    pub editions: Editions,
     pub theme: Theme,
     pub assets: Assets,
     pub pages: Vec<Page>,
@@ -217,7 +227,7 @@ impl Prepared {
     /// Streams every file of the site into `sink`.
     pub fn stream<S: Sink>(&self, sink: &S) -> Result<FileCounts, StreamError<S::Error>> {
         let files = SiteFiles::new(
-            &self.site,
+            &self.editions,
             &self.config,
             &self.theme,
             &self.pages,
@@ -244,9 +254,9 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
     let content = content::load(site.root(), &load, &mut problems);
     let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
     let no_assets = Assets::default();
-    let (site, pages) = model(
+    let (editions, pages) = model(
         &config,
-        cities,
+        &cities,
         content,
         assets.as_ref().unwrap_or(&no_assets),
         &mut problems,
@@ -254,7 +264,7 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
     match (theme, assets, problems.error_count()) {
         (Some(theme), Some(assets), 0) => Ok(Prepared {
             config,
-            site,
+            editions,
             theme,
             assets,
             pages,

@@ -8,9 +8,12 @@ use toml::Spanned;
 
 use super::front_matter::{self, RawFrontMatter, Split};
 use super::placeholder;
+use crate::config::{self, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
 use crate::layout::CONTENT_DIR;
-use crate::model::{slug, Article, CityId, CityLookup, CityRegistry, PublishedDate, Topic};
+use crate::model::{
+    slug, Article, CityId, CityLookup, CityRegistry, EditionId, PublishedDate, Topic,
+};
 
 const MAX_TITLE: usize = 150;
 const MAX_SUMMARY: usize = 300;
@@ -27,12 +30,19 @@ pub struct Parsed {
     pub written_summary: Option<String>,
 }
 
+/// What an article is checked against: the cities and languages config.toml declares.
+#[derive(Clone, Copy)]
+pub struct SiteTerms<'a> {
+    pub cities: &'a CityRegistry,
+    pub languages: &'a [Language],
+}
+
 /// Parses the file `file` (relative to `content/`) whose text is `text`:
 /// the article, unless there were errors, and every problem found.
 pub fn parse(
     file: &str,
     text: &str,
-    cities: &CityRegistry,
+    site: &SiteTerms<'_>,
     today: Date,
 ) -> (Option<Parsed>, Diagnostics) {
     let display_path = format!("{CONTENT_DIR}/{file}");
@@ -53,7 +63,7 @@ pub fn parse(
         lines: OnceCell::new(),
     };
     let written_summary = raw.summary.as_ref().map(|s| s.get_ref().clone());
-    let article = checker.article(file, raw, cities);
+    let article = checker.article(file, raw, site);
     checker.body();
     let problems: Diagnostics = checker.problems.into_iter().map(in_file).collect();
     let parsed = article
@@ -87,11 +97,13 @@ impl Checker<'_> {
         &mut self,
         file: &str,
         raw: RawFrontMatter,
-        cities: &CityRegistry,
+        site: &SiteTerms<'_>,
     ) -> Option<Article> {
         let title = self.title(raw.title);
         let date = self.date(raw.date);
-        let cities = self.cities(raw.cities, cities);
+        let cities = self.cities(raw.cities, site.cities);
+        let edition = self.edition(raw.lang.as_ref(), site.languages);
+        let translation = raw.translation.and_then(|key| self.translation(key));
         let topics = self.topics(&raw.topics);
         let slug = self.slug(raw.slug, title.as_deref());
         if let Some(summary) = &raw.summary {
@@ -110,8 +122,50 @@ impl Checker<'_> {
             source: raw.source,
             source_url: raw.source_url,
             draft: raw.draft,
-            lang: raw.lang.map(|lang| lang.trim().to_string()),
+            lang: raw.lang.map(|lang| lang.get_ref().trim().to_string()),
+            edition: edition?,
+            translation,
         })
+    }
+
+    /// The edition of the article's language; in a site of several
+    /// languages, `lang` must be one of them.
+    fn edition(
+        &mut self,
+        lang: Option<&Spanned<String>>,
+        languages: &[Language],
+    ) -> Option<EditionId> {
+        let edition = config::edition_of(languages, lang.map(|l| l.get_ref().trim()));
+        if let (None, Some(lang)) = (edition, lang) {
+            let tags: Vec<&str> = languages.iter().map(|l| l.tag.as_str()).collect();
+            let span = self.span(lang);
+            self.report(
+                span,
+                format!(
+                    "`lang = \"{}\"` is not one of the site's languages ({})",
+                    lang.get_ref(),
+                    tags.join(", ")
+                ),
+                "not a site language",
+                format!("write one of them, like `lang = \"{}\"`, or add this language to `languages` in config.toml", tags[tags.len() - 1]),
+            );
+        }
+        edition
+    }
+
+    fn translation(&mut self, key: Spanned<String>) -> Option<String> {
+        let trimmed = key.get_ref().trim();
+        if trimmed.is_empty() {
+            let span = self.span(&key);
+            self.report(
+                span,
+                "`translation` is empty".into(),
+                "no key",
+                "write the key this article shares with its translations, like `translation = \"wuxi-xuzhou-parks-2020\"`, or remove the line".into(),
+            );
+            return None;
+        }
+        Some(trimmed.to_string())
     }
 
     /// Warnings about the body: placeholders left in it, or no text at all.
@@ -425,7 +479,20 @@ fn published_date(datetime: &toml::value::Datetime) -> Option<PublishedDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
     use crate::model::City;
+
+    static ENGLISH: std::sync::LazyLock<Vec<Language>> = std::sync::LazyLock::new(|| {
+        let config = "title = \"T\"\nbase_url = \"https://example.org/\"\n";
+        Config::parse(config).unwrap().0.languages
+    });
+
+    fn terms(cities: &CityRegistry) -> SiteTerms<'_> {
+        SiteTerms {
+            cities,
+            languages: &ENGLISH,
+        }
+    }
 
     fn registry() -> CityRegistry {
         let city = |key: &str, name: &str, province: &str| City {
@@ -434,6 +501,7 @@ mod tests {
             province: province.into(),
             aliases: vec![format!("{name} City")],
             display: None,
+            names: Default::default(),
         };
         CityRegistry::new(vec![
             city("wuxi", "Wuxi", "Jiangsu"),
@@ -448,14 +516,14 @@ mod tests {
     }
 
     fn parse_text(text: &str) -> Result<Article, Diagnostics> {
-        match parse("news/a.md", text, &registry(), today()) {
+        match parse("news/a.md", text, &terms(&registry()), today()) {
             (Some(parsed), problems) if problems.error_count() == 0 => Ok(parsed.article),
             (_, problems) => Err(problems),
         }
     }
 
     fn warnings(text: &str) -> String {
-        let (parsed, problems) = parse("news/a.md", text, &registry(), today());
+        let (parsed, problems) = parse("news/a.md", text, &terms(&registry()), today());
         assert!(parsed.is_some(), "{problems}");
         problems.to_string()
     }
@@ -542,7 +610,7 @@ mod tests {
     #[test]
     fn summary_field_wins_over_the_body() {
         let text = "+++\ntitle = \"T\"\ndate = 2020-01-01\ncities = [\"wuxi\"]\nsummary = \"Short.\"\n+++\nLong body.\n";
-        let (parsed, _) = parse("news/a.md", text, &registry(), today());
+        let (parsed, _) = parse("news/a.md", text, &terms(&registry()), today());
         let written = parsed.unwrap().written_summary;
         assert_eq!(written.as_deref(), Some("Short."), "rendered with the body");
     }

@@ -7,10 +7,11 @@ use super::placeholder;
 use crate::diagnostics::{closest, Diagnostic, SourceSpan};
 
 const FENCE: &str = "+++";
-pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug` and `draft`";
-const FIELDS: [&str; 10] = [
+pub const FORMAT_HELP: &str = "the front matter takes `title`, `date`, `cities`, and optionally `topics`, `summary`, `source`, `source_url`, `slug`, `draft`, `lang` and `translation`";
+const FIELDS: [&str; 11] = [
     "title",
     "lang",
+    "translation",
     "date",
     "cities",
     "topics",
@@ -91,7 +92,9 @@ pub struct RawFrontMatter {
     #[serde(default)]
     pub draft: bool,
     /// The article's language as a BCP 47 tag, when not the site's.
-    pub lang: Option<String>,
+    pub lang: Option<Spanned<String>>,
+    /// The key it shares with its translations.
+    pub translation: Option<Spanned<String>>,
 }
 
 /// Parses the front matter of `split`, out of the whole file `text`.

@@ -119,6 +119,7 @@ mod tests {
             province: "Jiangsu".into(),
             aliases: vec![],
             display: None,
+            names: Default::default(),
         }]);
         let files = HashMap::from([
             (

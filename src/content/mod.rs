@@ -14,15 +14,16 @@ use rayon::prelude::*;
 use time::Date;
 use walkdir::WalkDir;
 
-use crate::config::{BaseUrl, RawHtml};
+use crate::config::{BaseUrl, Language, RawHtml};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
 use crate::layout::{relative_name, CONTENT_DIR};
 use crate::model::{Article, CityRegistry};
-pub use article::{parse as parse_article, Parsed};
+pub use article::{parse as parse_article, Parsed, SiteTerms};
 use links::{ContentLinks, Target};
 
 pub struct LoadOptions<'a> {
     pub cities: &'a CityRegistry,
+    pub languages: &'a [Language],
     pub base_url: &'a BaseUrl,
     pub include_drafts: bool,
     /// Articles dated after it are warned about.
@@ -78,10 +79,14 @@ struct Finished {
 }
 
 impl FileState {
-    fn target(&self) -> Target {
+    fn target(&self, languages: &[Language]) -> Target {
         match &self.parsed {
             Some(parsed) => Target::Page {
-                path: parsed.article.path(),
+                path: format!(
+                    "{}{}",
+                    languages[parsed.article.edition.index()].prefix,
+                    parsed.article.path()
+                ),
                 draft: parsed.article.draft,
             },
             None => Target::Unknown,
@@ -118,14 +123,14 @@ impl ContentSet {
     /// Other files are re-rendered only if their links may point at it and
     /// its URL changed. Returns the files whose article was made anew.
     pub fn update(&mut self, file: &str, options: &LoadOptions<'_>) -> Vec<String> {
-        let before = self.files.get(file).map(FileState::target);
+        let before = self.files.get(file).map(|s| s.target(options.languages));
         if self.content_dir.join(file).is_file() {
             let state = read_state(&self.content_dir, file, options);
             self.files.insert(file.to_string(), state);
         } else {
             self.files.remove(file);
         }
-        let after = self.files.get(file).map(FileState::target);
+        let after = self.files.get(file).map(|s| s.target(options.languages));
         let mut stale = vec![file.to_string()];
         if before != after {
             let link = format!("@/{file}");
@@ -170,7 +175,7 @@ impl ContentSet {
             files: self
                 .files
                 .iter()
-                .map(|(name, state)| (name.clone(), state.target()))
+                .map(|(name, state)| (name.clone(), state.target(options.languages)))
                 .collect(),
             include_drafts: options.include_drafts,
         };
@@ -267,7 +272,11 @@ impl Content {
 fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
     let (text, parsed, front_matter_problems) = match read(content_dir, file) {
         Ok(text) => {
-            let (parsed, problems) = article::parse(file, &text, options.cities, options.today);
+            let terms = SiteTerms {
+                cities: options.cities,
+                languages: options.languages,
+            };
+            let (parsed, problems) = article::parse(file, &text, &terms, options.today);
             (text, parsed, problems)
         }
         Err(problems) => (String::new(), None, problems),

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 
 use time::{Date, Time};
 
-use super::CityId;
+use super::{CityId, EditionId};
 
 /// When an article was published, as written in its front matter. The
 /// calendar date is kept as written, never converted to UTC, so that
@@ -110,6 +110,10 @@ pub struct Article {
     pub draft: bool,
     /// Its language, when not the site's.
     pub lang: Option<String>,
+    /// The edition of its language.
+    pub edition: EditionId,
+    /// The key it shares with its translations in the site's other languages.
+    pub translation: Option<String>,
 }
 
 impl Article {

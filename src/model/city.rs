@@ -1,7 +1,7 @@
 //! Cities and the registry that resolves an editor's reference ("Xuzhou City",
 //! "徐州", "xuzhou") to exactly one declared city.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::closest;
 
@@ -25,6 +25,8 @@ pub struct City {
     pub aliases: Vec<String>,
     /// How readers see the city, when the registry says.
     pub display: Option<String>,
+    /// Its name in other languages, by language code: `zh` → `徐州`.
+    pub names: BTreeMap<String, String>,
 }
 
 impl City {
@@ -78,6 +80,21 @@ impl CityRegistry {
         registry.displays = cities.iter().map(|city| display(city, &cities)).collect();
         registry.cities = cities;
         registry
+    }
+
+    /// The same cities as readers of the language `code` see them: each
+    /// by its name in that language where it has one. Made from the
+    /// registry as config.toml declares it, never from another made so.
+    pub fn in_language(&self, code: &str) -> CityRegistry {
+        let cities = self
+            .cities
+            .iter()
+            .map(|city| City {
+                name: city.names.get(code).unwrap_or(&city.name).clone(),
+                ..city.clone()
+            })
+            .collect();
+        CityRegistry::new(cities)
     }
 
     /// How readers see the city: its `display` name if it has one; its name
@@ -165,6 +182,7 @@ mod tests {
             province: province.into(),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             display: None,
+            names: BTreeMap::new(),
         }
     }
 

@@ -3,12 +3,14 @@
 
 mod article;
 mod city;
+mod edition;
 pub mod paths;
 mod site;
 pub mod slug;
 
 pub use article::{Article, PublishedDate, Topic, YearMonth};
 pub use city::{City, CityId, CityLookup, CityRegistry};
+pub use edition::{EditionId, EditionPlace, Editions};
 pub use site::{
     ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, TopicNames, YearArchive,
     YearId,

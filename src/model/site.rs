@@ -67,6 +67,8 @@ pub struct Partner {
 
 #[derive(Debug)]
 pub struct Site {
+    /// Where the site lives under the root of all editions: empty, or `en/`.
+    prefix: String,
     cities: CityRegistry,
     articles: Vec<Arc<Article>>,
     all: Vec<ArticleId>,
@@ -83,11 +85,12 @@ impl Site {
     /// the file that sorts later is left out and reported as an error naming both.
     /// Articles are shared, so that a preview can keep them between rebuilds.
     pub fn new(
+        prefix: String,
         cities: CityRegistry,
         articles: Vec<Arc<Article>>,
         topic_names: &TopicNames,
     ) -> (Site, Diagnostics) {
-        let (mut articles, problems) = without_duplicate_slugs(articles);
+        let (mut articles, problems) = without_duplicate_slugs(articles, &prefix);
         articles.sort_by(|a, b| Article::newest_first(a, b));
         let all: Vec<ArticleId> = (0..articles.len() as u32).map(ArticleId).collect();
         let mut by_city = vec![Vec::new(); cities.len()];
@@ -104,8 +107,14 @@ impl Site {
             by_city,
             cities,
             articles,
+            prefix,
         };
         (site, problems)
+    }
+
+    /// Where the site lives under the root of all editions: empty, or `en/`.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     pub fn cities(&self) -> &CityRegistry {
@@ -231,7 +240,10 @@ impl Site {
     }
 }
 
-fn without_duplicate_slugs(mut articles: Vec<Arc<Article>>) -> (Vec<Arc<Article>>, Diagnostics) {
+fn without_duplicate_slugs(
+    mut articles: Vec<Arc<Article>>,
+    prefix: &str,
+) -> (Vec<Arc<Article>>, Diagnostics) {
     articles.sort_by(|a, b| a.file.cmp(&b.file));
     let mut first_file: HashMap<&str, &str> = HashMap::with_capacity(articles.len());
     let mut problems = Diagnostics::default();
@@ -242,7 +254,7 @@ fn without_duplicate_slugs(mut articles: Vec<Arc<Article>>) -> (Vec<Arc<Article>
         if first != article.file {
             problems.push(
                 Diagnostic::error(format!(
-                    "`{first}` and `{}` would both be published at /{}",
+                    "`{first}` and `{}` would both be published at /{prefix}{}",
                     article.file,
                     article.path()
                 ))
@@ -345,7 +357,7 @@ fn capitalised(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{City, PublishedDate, Topic};
+    use crate::model::{City, EditionId, PublishedDate, Topic};
     use time::{Date, Month};
 
     fn registry() -> CityRegistry {
@@ -355,6 +367,7 @@ mod tests {
             province: "Jiangsu".into(),
             aliases: vec![],
             display: None,
+            names: Default::default(),
         };
         CityRegistry::new(vec![city("wuxi"), city("xuzhou"), city("suzhou")])
     }
@@ -383,6 +396,8 @@ mod tests {
             source_url: None,
             draft: false,
             lang: None,
+            edition: EditionId::DEFAULT,
+            translation: None,
         })
     }
 
@@ -394,7 +409,7 @@ mod tests {
             article(&r, "C", (2023, 7, 3), &["xuzhou", "suzhou"]),
             article(&r, "D", (2020, 5, 1), &["wuxi"]),
         ];
-        let (site, problems) = Site::new(r, articles, &TopicNames::new());
+        let (site, problems) = Site::new(String::new(), r, articles, &TopicNames::new());
         assert!(problems.is_empty(), "{problems}");
         site
     }
@@ -455,7 +470,7 @@ mod tests {
             article(&r, "Same", (2020, 1, 1), &["wuxi"]),
             article(&r, "same", (2021, 1, 1), &["wuxi"]),
         ];
-        let (site, problems) = Site::new(r, articles, &TopicNames::new());
+        let (site, problems) = Site::new(String::new(), r, articles, &TopicNames::new());
         assert!(
             problems.to_string().contains("`Same.md` and `same.md`"),
             "{problems}"

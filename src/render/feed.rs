@@ -13,46 +13,52 @@ pub const FEED_SIZE: usize = 20;
 /// A feed of the newest articles among `ids`.
 pub struct Feed<'a> {
     pub title: String,
-    /// Site path of the feed itself.
-    pub path: String,
-    /// Site path of the HTML page the feed follows.
-    pub page_path: String,
+    pub self_url: String,
+    /// The URL of the HTML page the feed follows.
+    pub page_url: String,
+    /// The language of the feed's edition.
+    pub lang: &'a str,
     pub ids: &'a [ArticleId],
 }
 
-pub fn atom(site: &Site, base_url: &BaseUrl, author: &str, feed: &Feed<'_>) -> String {
+/// The feed, with its articles' URLs under `home`, their edition's home.
+pub fn atom(site: &Site, home: &BaseUrl, author: &str, feed: &Feed<'_>) -> String {
     let entries = &feed.ids[..feed.ids.len().min(FEED_SIZE)];
     let updated = entries.first().map_or_else(
         || "1970-01-01T00:00:00Z".to_string(),
         |id| site.article(*id).date.rfc3339(),
     );
     let mut xml = String::with_capacity(2048 + entries.len() * 4096);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let self_url = base_url.join(&feed.path);
+    let _ = writeln!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
+        escape(feed.lang)
+    );
+    let self_url = &feed.self_url;
     let _ = writeln!(xml, "  <title>{}</title>", escape(&feed.title));
-    let _ = writeln!(xml, "  <id>{}</id>", escape(&self_url));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(self_url));
     let _ = writeln!(
         xml,
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        escape(&self_url)
+        escape(self_url)
     );
     let _ = writeln!(
         xml,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape(&base_url.join(&feed.page_path))
+        escape(&feed.page_url)
     );
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(author));
     for id in entries {
-        write_entry(&mut xml, site, base_url, *id);
+        write_entry(&mut xml, site, home, *id);
     }
     xml.push_str("</feed>\n");
     xml
 }
 
-fn write_entry(xml: &mut String, site: &Site, base_url: &BaseUrl, id: ArticleId) {
+fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId) {
     let article = site.article(id);
-    let url = escape(&base_url.join(&article.path()));
+    let url = escape(&home.join(&article.path()));
     let date = article.date.rfc3339();
     match &article.lang {
         Some(lang) => {

@@ -7,32 +7,49 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
 use super::feed::FEED_SIZE;
-use super::plan::Page;
-use crate::model::{ArticleId, Site};
+use super::plan::{Page, PageKind};
+use crate::model::{ArticleId, EditionId, Editions, Site};
 
-/// Fingerprints the pages of one site. `version` gives a number per article
-/// that changes whenever the article changes in any way; the config and
-/// templates are the caller's to track.
+/// A number per article of each edition that changes whenever the article
+/// changes in any way.
+pub type Versions<'a> = &'a (dyn Fn(EditionId, ArticleId) -> u64 + Sync);
+
+/// Fingerprints the pages of one edition; the config and templates are the
+/// caller's to track.
 pub struct Fingerprinter<'a> {
+    editions: &'a Editions,
+    edition: EditionId,
     site: &'a Site,
-    version: &'a (dyn Fn(ArticleId) -> u64 + Sync),
-    /// Shared by the pages that summarise the whole site.
+    /// Every page of every edition.
+    pages: &'a [Page],
+    version: Versions<'a>,
+    /// Shared by the pages that summarise the whole edition.
     shape: u64,
 }
 
 impl<'a> Fingerprinter<'a> {
-    pub fn new(site: &'a Site, version: &'a (dyn Fn(ArticleId) -> u64 + Sync)) -> Self {
+    pub fn new(
+        editions: &'a Editions,
+        edition: EditionId,
+        pages: &'a [Page],
+        version: Versions<'a>,
+    ) -> Self {
+        let site = editions.get(edition);
         Fingerprinter {
+            editions,
+            edition,
             site,
+            pages,
             version,
             shape: shape(site),
         }
     }
 
-    /// Everything about `page` that its bytes depend on.
+    /// Everything about `page`, a page of this edition, that its bytes depend on.
     pub fn of(&self, page: &Page) -> u64 {
         let mut hasher = DefaultHasher::new();
         (&page.path, page.number(), self.site.has_topics()).hash(&mut hasher);
+        page.languages.hash(&mut hasher);
         page.kind.fingerprint(page, self, &mut hasher);
         hasher.finish()
     }
@@ -42,7 +59,24 @@ impl<'a> Fingerprinter<'a> {
     }
 
     pub fn version(&self, id: ArticleId) -> u64 {
-        (self.version)(id)
+        (self.version)(self.edition, id)
+    }
+
+    /// What a file that lists every page of every edition shows: each
+    /// page's path, its article's date, and its other languages.
+    pub fn whole_site(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        for page in self.pages {
+            (&page.path, &page.languages).hash(&mut hasher);
+            if let PageKind::Article(article) = page.kind {
+                self.editions
+                    .get(page.edition)
+                    .article(article.0)
+                    .date
+                    .hash(&mut hasher);
+            }
+        }
+        hasher.finish()
     }
 
     /// A list's length and the versions of the items `page` shows of it.

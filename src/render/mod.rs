@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
-use crate::model::Site;
+use crate::model::Editions;
 use plan::Page;
 use renderer::Renderer;
 pub use theme::Theme;
@@ -118,23 +118,27 @@ pub enum Selection<'s> {
     },
 }
 
-/// The files of one site, ready to be streamed.
+/// The files of one site, in all its editions, ready to be streamed.
 pub struct SiteFiles<'a> {
-    renderer: Renderer<'a>,
+    /// One per edition.
+    renderers: Vec<Renderer<'a>>,
     pages: &'a [Page],
     assets: &'a Assets,
 }
 
 impl<'a> SiteFiles<'a> {
     pub fn new(
-        site: &'a Site,
+        editions: &'a Editions,
         config: &'a Config,
         theme: &'a Theme,
         pages: &'a [Page],
         assets: &'a Assets,
     ) -> Self {
         SiteFiles {
-            renderer: Renderer::new(site, config, theme, pages),
+            renderers: editions
+                .iter()
+                .map(|(edition, _)| Renderer::new(editions, edition, config, theme, pages))
+                .collect(),
             pages,
             assets,
         }
@@ -197,8 +201,7 @@ impl<'a> SiteFiles<'a> {
             .par_iter()
             .map(|&index| {
                 let page = &self.pages[index];
-                let contents = self
-                    .renderer
+                let contents = self.renderers[page.edition.index()]
                     .render(page)
                     .map_err(|problem| StreamError::Site(problem.into()))?;
                 let file = SiteFile {

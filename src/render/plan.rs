@@ -1,26 +1,45 @@
 //! The page plan: every page of the site, decided before anything is
 //! rendered, with the slice of its list that a paginated page shows.
 
+use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::ops::Range;
 
-pub use super::kinds::{plan, PageKind};
-use crate::model::{paths, Site};
+pub use super::kinds::PageKind;
+use crate::model::{paths, EditionId, Editions, Site};
 
 /// One page of the site, not yet rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page {
     pub kind: PageKind,
-    /// The site path: `news/x/`, `cities/xuzhou/page/2/`, `atom.xml`; empty for the home page.
+    /// The edition, whose site the ids in `kind` are of.
+    pub edition: EditionId,
+    /// The site path from the root of all editions: `news/x/`,
+    /// `en/cities/xuzhou/page/2/`, `atom.xml`; empty for the home page.
     pub path: String,
     /// Which part of its list the page shows; `None` for a page that is no list.
     pub list: Option<Pager>,
+    /// In a site of several languages, where this page is in each: empty
+    /// for a site of one language and for files that are no HTML page.
+    pub languages: Vec<InLanguage>,
+}
+
+/// A page's place in one edition: itself, or its counterpart in another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct InLanguage {
+    pub edition: EditionId,
+    /// The site path of the same page in that language, or, where that
+    /// edition has none, of the nearest page it has: the first page of the
+    /// same list, or its home.
+    pub path: String,
+    /// Whether `path` is the same page, in that language.
+    pub same: bool,
 }
 
 /// One page of a paginated list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pager {
-    /// The path of the list's first page.
+    /// The path of the list's first page, within its edition.
     pub base: String,
     /// From 1.
     pub number: usize,
@@ -62,32 +81,100 @@ impl Page {
     }
 }
 
-/// Collects the pages each kind plans.
+/// Every page of every edition, each with its counterparts in the others.
+pub fn plan(editions: &Editions, per_page: NonZeroUsize) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for (edition, site) in editions.iter() {
+        let mut planner = Planner {
+            site,
+            edition,
+            per_page,
+            pages: Vec::new(),
+        };
+        super::kinds::plan(&mut planner);
+        pages.extend(planner.pages);
+    }
+    if editions.len() > 1 {
+        link_languages(editions, &mut pages);
+    }
+    pages
+}
+
+/// Fills in each HTML page's place in every edition.
+fn link_languages(editions: &Editions, pages: &mut [Page]) {
+    let planned: HashSet<String> = pages.iter().map(|page| page.path.clone()).collect();
+    for page in pages
+        .iter_mut()
+        .filter(|p| p.kind.about().template.is_some())
+    {
+        page.languages = editions
+            .iter()
+            .map(|(edition, site)| in_language(editions, page, edition, site, &planned))
+            .collect();
+    }
+}
+
+fn in_language(
+    editions: &Editions,
+    page: &Page,
+    edition: EditionId,
+    site: &Site,
+    planned: &HashSet<String>,
+) -> InLanguage {
+    let prefix = site.prefix();
+    let own_prefix = editions.get(page.edition).prefix();
+    let same = if edition == page.edition {
+        Some(page.path.clone())
+    } else if let PageKind::Article(article) = page.kind {
+        editions
+            .translation(page.edition, article.0, edition)
+            .map(|id| format!("{prefix}{}", site.article(id).path()))
+    } else {
+        let path = format!("{prefix}{}", &page.path[own_prefix.len()..]);
+        planned.contains(&path).then_some(path)
+    };
+    let nearest = || {
+        let base = page
+            .list
+            .as_ref()
+            .map(|list| format!("{prefix}{}", list.base));
+        base.filter(|path| planned.contains(path))
+            .unwrap_or_else(|| format!("{prefix}{}", paths::HOME))
+    };
+    InLanguage {
+        edition,
+        same: same.is_some(),
+        path: same.unwrap_or_else(nearest),
+    }
+}
+
+/// Collects the pages each kind plans, for one edition.
 pub struct Planner<'s> {
     site: &'s Site,
+    edition: EditionId,
     per_page: NonZeroUsize,
     pages: Vec<Page>,
 }
 
 impl<'s> Planner<'s> {
-    pub(super) fn new(site: &'s Site, per_page: NonZeroUsize) -> Planner<'s> {
-        Planner {
-            site,
-            per_page,
-            pages: Vec::new(),
-        }
-    }
-
     pub fn site(&self) -> &'s Site {
         self.site
     }
 
-    /// Plans a page that is no list.
-    pub fn single(&mut self, kind: impl Into<PageKind>, path: impl Into<String>) {
+    /// Whether the pages planned are the default language's, at the root:
+    /// the files of the whole site (the sitemap) are planned there only.
+    pub fn is_default_edition(&self) -> bool {
+        self.edition == EditionId::DEFAULT
+    }
+
+    /// Plans a page that is no list, at `path` within the edition.
+    pub fn single(&mut self, kind: impl Into<PageKind>, path: impl AsRef<str>) {
         self.pages.push(Page {
             kind: kind.into(),
-            path: path.into(),
+            edition: self.edition,
+            path: format!("{}{}", self.site.prefix(), path.as_ref()),
             list: None,
+            languages: Vec::new(),
         });
     }
 
@@ -101,7 +188,9 @@ impl<'s> Planner<'s> {
             let start = (number - 1) * per_page;
             self.pages.push(Page {
                 kind,
-                path: paths::pager(&base, number),
+                edition: self.edition,
+                path: format!("{}{}", self.site.prefix(), paths::pager(&base, number)),
+                languages: Vec::new(),
                 list: Some(Pager {
                     base: base.clone(),
                     number,
@@ -110,9 +199,5 @@ impl<'s> Planner<'s> {
                 }),
             });
         }
-    }
-
-    pub(super) fn finish(self) -> Vec<Page> {
-        self.pages
     }
 }

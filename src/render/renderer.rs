@@ -1,5 +1,6 @@
-//! What rendering any page needs: the site, the config, the theme and the
-//! plan, and the pieces that views of several kinds are made of.
+//! What rendering any page of one edition needs: its site and language,
+//! the config, the theme and the plan, and the pieces that views of
+//! several kinds are made of.
 
 use std::collections::BTreeMap;
 
@@ -8,16 +9,22 @@ use serde::Serialize;
 use super::feed::{self, Feed};
 use super::plan::Page;
 use super::theme::Theme;
-use super::views::{ArticleCard, CityLink, PageMeta, Pagination, SiteView};
-use crate::config::Config;
+use super::views::{
+    Alternate, ArticleCard, CityLink, LanguageLink, PageMeta, Pagination, Place, SiteView,
+};
+use crate::config::{BaseUrl, Config};
 use crate::diagnostics::Diagnostic;
-use crate::model::{paths, ArticleId, CityId, Site};
+use crate::i18n::Translations;
+use crate::model::{paths, ArticleId, CityId, EditionId, Editions, Site};
 
 pub(crate) struct Renderer<'a> {
+    editions: &'a Editions,
     site: &'a Site,
     config: &'a Config,
+    place: Place<'a>,
     theme: &'a Theme,
     site_view: SiteView<'a>,
+    /// Every page of every edition.
     pages: &'a [Page],
 }
 
@@ -25,7 +32,7 @@ pub(crate) struct Renderer<'a> {
 #[derive(Serialize)]
 struct PageContext<'a, T: Serialize> {
     site: &'a SiteView<'a>,
-    page: PageMeta,
+    page: PageMeta<'a>,
     /// Every word of the theme in the site's language: `i18n.newer`.
     i18n: &'a BTreeMap<String, String>,
     #[serde(flatten)]
@@ -54,12 +61,22 @@ pub(crate) struct Listing<'i, T> {
 pub(crate) struct Empty {}
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, config: &'a Config, theme: &'a Theme, pages: &'a [Page]) -> Self {
+    pub fn new(
+        editions: &'a Editions,
+        edition: EditionId,
+        config: &'a Config,
+        theme: &'a Theme,
+        pages: &'a [Page],
+    ) -> Self {
+        let site = editions.get(edition);
+        let place = Place::new(config, edition);
         Renderer {
+            editions,
             site,
             config,
+            site_view: SiteView::new(config, site, &place),
+            place,
             theme,
-            site_view: SiteView::new(config, site),
             pages,
         }
     }
@@ -68,18 +85,55 @@ impl<'a> Renderer<'a> {
         self.site
     }
 
+    /// Every edition, for the files of the whole site.
+    pub fn editions(&self) -> &'a Editions {
+        self.editions
+    }
+
     pub fn config(&self) -> &'a Config {
         self.config
     }
 
-    /// The whole plan.
+    /// Every word of the theme in the edition's language.
+    pub fn i18n(&self) -> &'a Translations {
+        &self.place.language.i18n
+    }
+
+    /// The whole plan, of every edition.
     pub fn pages(&self) -> &'a [Page] {
         self.pages
     }
 
-    /// The absolute URL of a site path.
+    /// The absolute URL of a path within the edition.
     pub fn url(&self, path: &str) -> String {
-        self.config.base_url.join(path)
+        self.place.home.join(path)
+    }
+
+    /// The absolute URL of a page of any edition.
+    pub fn page_url(&self, page: &Page) -> String {
+        self.root().join(&page.path)
+    }
+
+    fn root(&self) -> &'a BaseUrl {
+        &self.config.base_url
+    }
+
+    /// Links to the page's other languages, for readers: each language
+    /// named in itself, to the same page where there is one.
+    pub fn language_links(&self, page: &Page) -> Vec<LanguageLink<'a>> {
+        page.languages
+            .iter()
+            .map(|other| {
+                let language = &self.config.languages[other.edition.index()];
+                LanguageLink {
+                    lang: &language.tag,
+                    name: language.i18n.get("language_name"),
+                    url: self.root().join(&other.path),
+                    current: other.edition == page.edition,
+                    same: other.same,
+                }
+            })
+            .collect()
     }
 
     pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
@@ -90,28 +144,31 @@ impl<'a> Renderer<'a> {
     pub fn html<T: Serialize>(
         &self,
         template: &str,
-        meta: PageMeta,
+        meta: PageMeta<'a>,
         body: T,
     ) -> Result<String, Diagnostic> {
         let context = PageContext {
             site: &self.site_view,
             page: meta,
-            i18n: self.config.i18n.strings(),
+            i18n: self.i18n().strings(),
             body,
         };
         self.theme.render(template, &context)
     }
 
-    pub fn meta(&self, page: &Page, title: String, description: String) -> PageMeta {
+    pub fn meta(&self, page: &Page, title: String, description: String) -> PageMeta<'a> {
+        let languages = self.language_links(page);
         PageMeta {
-            lang: self.config.language.clone(),
+            lang: self.place.language.tag.clone(),
             kind: page.kind.about().name,
             title,
             description,
-            url: self.url(&page.path),
+            url: self.page_url(page),
             number: page.number(),
             prev_url: None,
             next_url: None,
+            alternates: Alternate::of(&languages, self.config),
+            languages,
         }
     }
 
@@ -124,7 +181,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<String, Diagnostic> {
         let pager = page.pager();
         let url = |number: usize| self.url(&paths::pager(&pager.base, number));
-        let i18n = &self.config.i18n;
+        let i18n = self.i18n();
         let pagination = Pagination {
             current: pager.number,
             total: pager.total,
@@ -152,21 +209,28 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn card(&self, id: ArticleId) -> ArticleCard<'a> {
-        ArticleCard::new(self.site, self.config, self.site.article(id))
+        ArticleCard::new(self.site, &self.place, self.site.article(id))
+    }
+
+    /// How article pages and their cards see the edition.
+    pub fn place(&self) -> &Place<'a> {
+        &self.place
     }
 
     pub fn city_link(&self, id: CityId) -> CityLink<'a> {
-        CityLink::new(self.site, &self.config.base_url, id)
+        CityLink::new(self.site, &self.place.home, id)
     }
 
-    /// The Atom feed at `page` of the newest of `ids`, following the HTML page at `page_path`.
-    pub fn feed(&self, page: &Page, title: String, page_path: String, ids: &[ArticleId]) -> String {
+    /// The Atom feed at `page` of the newest of `ids`, following the HTML
+    /// page at `page_path` within the edition.
+    pub fn feed(&self, page: &Page, title: String, page_path: &str, ids: &[ArticleId]) -> String {
         let feed = Feed {
             title,
-            path: page.path.clone(),
-            page_path,
+            self_url: self.page_url(page),
+            page_url: self.url(page_path),
+            lang: &self.place.language.tag,
             ids,
         };
-        feed::atom(self.site, &self.config.base_url, &self.config.title, &feed)
+        feed::atom(self.site, &self.place.home, &self.config.title, &feed)
     }
 }

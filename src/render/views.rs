@@ -3,38 +3,106 @@
 
 use serde::Serialize;
 
-use crate::config::{BaseUrl, Config};
-use crate::model::{paths, Article, CityId, Site};
+use crate::config::{BaseUrl, Config, Language};
+use crate::model::{paths, Article, CityId, EditionId, Site};
+
+/// An edition as views see it: its language, and the URL of its home.
+pub struct Place<'a> {
+    pub language: &'a Language,
+    pub home: BaseUrl,
+}
+
+impl<'a> Place<'a> {
+    pub fn new(config: &'a Config, edition: EditionId) -> Place<'a> {
+        let language = &config.languages[edition.index()];
+        Place {
+            language,
+            home: config.base_url.child(&language.prefix),
+        }
+    }
+}
 
 /// `site` in every template.
 #[derive(Debug, Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
+    /// The language of the page's edition, as config.toml writes it.
     pub language: &'a str,
+    /// The root of the site, where its style sheet and sitemap are.
     pub base_url: &'a str,
+    /// The home page of the page's edition: `base_url`, or `base_url` + `en/`.
+    pub home_url: String,
     pub feed_url: String,
     pub has_topics: bool,
     pub extra: &'a toml::Table,
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(config: &'a Config, site: &Site) -> SiteView<'a> {
+    pub fn new(config: &'a Config, site: &Site, place: &Place<'a>) -> SiteView<'a> {
         SiteView {
             title: &config.title,
             description: &config.description,
-            language: &config.language,
+            language: &place.language.tag,
             base_url: config.base_url.as_str(),
-            feed_url: config.base_url.join(paths::SITE_FEED),
+            home_url: place.home.to_string(),
+            feed_url: place.home.join(paths::SITE_FEED),
             has_topics: site.has_topics(),
             extra: &config.extra,
         }
     }
 }
 
+/// A language a page is in, for the language switcher: `page.languages`.
+#[derive(Debug, Serialize)]
+pub struct LanguageLink<'a> {
+    /// The tag, for `lang` and `hreflang`: `zh-CN`.
+    pub lang: &'a str,
+    /// The language's name in itself: `中文`, `English`.
+    pub name: &'a str,
+    /// The same page in that language, or the nearest page it has.
+    pub url: String,
+    /// Whether this is the page's own language.
+    pub current: bool,
+    /// Whether `url` is the same page, in that language.
+    pub same: bool,
+}
+
+/// `<link rel="alternate" hreflang>`: the page in each language that has
+/// it, and `x-default`, the default language's.
+#[derive(Debug, Serialize)]
+pub struct Alternate<'a> {
+    pub hreflang: &'a str,
+    pub url: String,
+}
+
+impl<'a> Alternate<'a> {
+    /// None unless the page is in another language too.
+    pub fn of(languages: &[LanguageLink<'a>], config: &Config) -> Vec<Alternate<'a>> {
+        let same: Vec<&LanguageLink<'a>> = languages.iter().filter(|l| l.same).collect();
+        if same.len() < 2 {
+            return Vec::new();
+        }
+        let default = same
+            .iter()
+            .find(|l| l.lang == config.language().tag)
+            .map(|l| Alternate {
+                hreflang: "x-default",
+                url: l.url.clone(),
+            });
+        same.iter()
+            .map(|l| Alternate {
+                hreflang: l.lang,
+                url: l.url.clone(),
+            })
+            .chain(default)
+            .collect()
+    }
+}
+
 /// `page` in every template: what the `<head>` of this page needs.
 #[derive(Debug, Serialize)]
-pub struct PageMeta {
+pub struct PageMeta<'a> {
     /// The page's language: its article's, or the site's.
     pub lang: String,
     /// `home`, `article`, `cities`, `city`, `archive`, `year`, `month`, `topics`, `topic` or `404`.
@@ -47,6 +115,11 @@ pub struct PageMeta {
     pub number: usize,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// Every language of the site, with this page's URL in it; empty for a
+    /// site of one language.
+    pub languages: Vec<LanguageLink<'a>>,
+    /// The same page in other languages, for `hreflang` links.
+    pub alternates: Vec<Alternate<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,13 +169,13 @@ pub struct ArticleCard<'a> {
 }
 
 impl<'a> ArticleCard<'a> {
-    pub fn new(site: &'a Site, config: &Config, article: &'a Article) -> ArticleCard<'a> {
-        let base_url = &config.base_url;
+    pub fn new(site: &'a Site, place: &Place<'_>, article: &'a Article) -> ArticleCard<'a> {
+        let base_url = &place.home;
         ArticleCard {
             title: &article.title,
             url: base_url.join(&article.path()),
             date: article.date.iso_date(),
-            date_display: config.i18n.date(article.date.day()),
+            date_display: place.language.i18n.date(article.date.day()),
             cities: article
                 .cities
                 .iter()
@@ -128,10 +201,10 @@ pub struct ArticleView<'a> {
 }
 
 impl<'a> ArticleView<'a> {
-    pub fn new(site: &'a Site, config: &Config, article: &'a Article) -> ArticleView<'a> {
-        let base_url = &config.base_url;
+    pub fn new(site: &'a Site, place: &Place<'_>, article: &'a Article) -> ArticleView<'a> {
+        let base_url = &place.home;
         ArticleView {
-            card: ArticleCard::new(site, config, article),
+            card: ArticleCard::new(site, place, article),
             topics: article
                 .topics
                 .iter()

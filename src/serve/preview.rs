@@ -14,7 +14,7 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::content::ContentSet;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{ArticleId, CityRegistry};
+use crate::model::{ArticleId, CityRegistry, EditionId};
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::Page;
@@ -269,9 +269,9 @@ impl Preview {
         let content = loaded
             .content
             .content(self.options.include_drafts, true, &mut problems);
-        let (site, pages) = pipeline::model(
+        let (editions, pages) = pipeline::model(
             &loaded.config,
-            loaded.cities.clone(),
+            &loaded.cities,
             content,
             assets,
             &mut problems,
@@ -280,14 +280,24 @@ impl Preview {
             self.problems = problems.sorted();
             return (0, 0, Vec::new());
         }
-        let versions: Vec<u64> = site
-            .articles()
+        let versions: Vec<Vec<u64>> = editions
             .iter()
-            .map(|article| self.versions.get(&article.file).copied().unwrap_or(0))
+            .map(|(_, site)| {
+                site.articles()
+                    .iter()
+                    .map(|article| self.versions.get(&article.file).copied().unwrap_or(0))
+                    .collect()
+            })
             .collect();
-        let version = |id: ArticleId| versions[id.index()];
-        let fingerprinter = Fingerprinter::new(&site, &version);
-        let fingerprints: Vec<u64> = pages.par_iter().map(|p| fingerprinter.of(p)).collect();
+        let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
+        let fingerprinters: Vec<Fingerprinter<'_>> = editions
+            .iter()
+            .map(|(edition, _)| Fingerprinter::new(&editions, edition, &pages, &version))
+            .collect();
+        let fingerprints: Vec<u64> = pages
+            .par_iter()
+            .map(|page| fingerprinters[page.edition.index()].of(page))
+            .collect();
         let outputs: Vec<String> = pages.par_iter().map(Page::output_file).collect();
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
@@ -300,7 +310,7 @@ impl Preview {
             assets: self.assets_changed,
         };
         let collected = Collected::default();
-        let files = SiteFiles::new(&site, &loaded.config, theme, &pages, assets);
+        let files = SiteFiles::new(&editions, &loaded.config, theme, &pages, assets);
         match files.stream(selection, &collected) {
             Ok(_) => {
                 let asset_paths: Vec<String> = assets.iter().map(|a| a.path.clone()).collect();

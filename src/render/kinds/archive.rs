@@ -45,8 +45,8 @@ impl Kind for Archive {
             .map(|(id, _)| year_link(renderer, id))
             .collect();
         let config = renderer.config();
-        let description = config.i18n.format("every_month", &[("site", &config.title)]);
-        let meta = renderer.meta(page, config.i18n.get("archive").into(), description);
+        let description = renderer.i18n().format("every_month", &[("site", &config.title)]);
+        let meta = renderer.meta(page, renderer.i18n().get("archive").into(), description);
         renderer.html(TEMPLATE, meta, ArchiveBody { years })
     }
 

@@ -12,7 +12,7 @@ use crate::model::ArticleId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
-use crate::render::views::{ArticleCard, ArticleView};
+use crate::render::views::{ArticleCard, ArticleView, LanguageLink};
 use crate::render::FileKind;
 
 const TEMPLATE: &str = "article.html";
@@ -29,6 +29,8 @@ struct ArticleBody<'a> {
     newer: Option<ArticleCard<'a>>,
     older: Option<ArticleCard<'a>>,
     related: Vec<ArticleCard<'a>>,
+    /// The article in the site's other languages.
+    translations: Vec<LanguageLink<'a>>,
 }
 
 impl Kind for ArticlePage {
@@ -53,13 +55,18 @@ impl Kind for ArticlePage {
         let ArticlePage(id) = self;
         let article = site.article(id);
         let body = ArticleBody {
-            article: ArticleView::new(site, config, article),
+            article: ArticleView::new(site, renderer.place(), article),
             newer: site.newer(id).map(|id| renderer.card(id)),
             older: site.older(id).map(|id| renderer.card(id)),
             related: site
                 .related(id, RELATED_COUNT)
                 .into_iter()
                 .map(|id| renderer.card(id))
+                .collect(),
+            translations: renderer
+                .language_links(page)
+                .into_iter()
+                .filter(|link| link.same && !link.current)
                 .collect(),
         };
         let description = if article.summary_text.is_empty() {

@@ -58,8 +58,8 @@ impl Kind for Cities {
             }
         }
         let config = renderer.config();
-        let description = config.i18n.format("every_city", &[("site", &config.title)]);
-        let meta = renderer.meta(page, config.i18n.get("cities").into(), description);
+        let description = renderer.i18n().format("every_city", &[("site", &config.title)]);
+        let meta = renderer.meta(page, renderer.i18n().get("cities").into(), description);
         renderer.html(TEMPLATE, meta, CitiesBody { provinces })
     }
 

@@ -57,7 +57,7 @@ impl Kind for CityPage {
                 count: partner.shared,
             })
             .collect();
-        let i18n = &renderer.config().i18n;
+        let i18n = renderer.i18n();
         let place = format!("{}, {}", city.name, city.province);
         let count = site.articles_in(id).len();
         let listing = Listing {

@@ -29,7 +29,7 @@ impl Kind for CityFeed {
         let city = site.cities().get(self.0);
         let display = site.cities().display(self.0);
         let title = format!("{}: {display}", renderer.config().title);
-        Ok(renderer.feed(page, title, city.path(), site.articles_in(self.0)))
+        Ok(renderer.feed(page, title, &city.path(), site.articles_in(self.0)))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

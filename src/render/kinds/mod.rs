@@ -5,14 +5,12 @@
 //! the list at the end of this file.
 
 use std::collections::hash_map::DefaultHasher;
-use std::num::NonZeroUsize;
 
 use super::fingerprint::Fingerprinter;
 use super::plan::{Page, Planner};
 use super::renderer::Renderer;
 use super::FileKind;
 use crate::diagnostics::Diagnostic;
-use crate::model::Site;
 
 /// What a kind of page is, for templates, the preview and counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,12 +88,10 @@ macro_rules! page_kinds {
             }
         }
 
-        /// Every page of the site: kind by kind in the order listed, each
-        /// kind's pages in a stable order.
-        pub fn plan(site: &Site, per_page: NonZeroUsize) -> Vec<Page> {
-            let mut planner = Planner::new(site, per_page);
-            $(<$module::$kind as Kind>::plan(&mut planner);)*
-            planner.finish()
+        /// Every page of one edition: kind by kind in the order listed,
+        /// each kind's pages in a stable order.
+        pub(super) fn plan(planner: &mut Planner<'_>) {
+            $(<$module::$kind as Kind>::plan(planner);)*
         }
     };
 }

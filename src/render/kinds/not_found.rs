@@ -30,7 +30,7 @@ impl Kind for NotFound {
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let config = renderer.config();
-        let title = config.i18n.get("page_not_found").into();
+        let title = renderer.i18n().get("page_not_found").into();
         let meta = renderer.meta(page, title, config.description.clone());
         renderer.html(TEMPLATE, meta, Empty {})
     }

@@ -69,7 +69,7 @@ impl Kind for Period {
         match self {
             Period::Year(id) => {
                 let year = renderer.site().year(id);
-                let i18n = &renderer.config().i18n;
+                let i18n = renderer.i18n();
                 let title = i18n.year_title(year.year);
                 let listing = Listing {
                     description: i18n.format("news_from", &[("name", &title)]),
@@ -87,16 +87,14 @@ impl Kind for Period {
                 let (newer, older) = renderer.site().month_neighbours(id);
                 let title = link.title.clone();
                 let listing = Listing {
-                    description: renderer
-                        .config()
-                        .i18n
+                    description: renderer.i18n()
                         .format("news_from", &[("name", &title)]),
                     title,
                     ids: &month.articles,
                     extra: MonthExtra {
                         month: link,
                         year_url: renderer.url(&paths::year(month.month.year)),
-                        year_title: renderer.config().i18n.year_title(month.month.year),
+                        year_title: renderer.i18n().year_title(month.month.year),
                         newer: newer.map(|m| month_link(renderer, m)),
                         older: older.map(|m| month_link(renderer, m)),
                     },
@@ -135,7 +133,7 @@ impl Kind for Period {
 pub(super) fn year_link(renderer: &Renderer<'_>, id: YearId) -> YearLink {
     let site = renderer.site();
     let year = site.year(id);
-    let i18n = &renderer.config().i18n;
+    let i18n = renderer.i18n();
     YearLink {
         year: year.year,
         title: i18n.year_title(year.year),
@@ -149,7 +147,7 @@ pub(super) fn year_link(renderer: &Renderer<'_>, id: YearId) -> YearLink {
 fn month_link(renderer: &Renderer<'_>, id: MonthId) -> MonthLink {
     let month = renderer.site().month(id);
     let (year, number) = (month.month.year, month.month.month);
-    let i18n = &renderer.config().i18n;
+    let i18n = renderer.i18n();
     MonthLink {
         year,
         month: number,

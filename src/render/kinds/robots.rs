@@ -15,7 +15,9 @@ pub struct Robots;
 
 impl Kind for Robots {
     fn plan(planner: &mut Planner<'_>) {
-        planner.single(Robots, paths::ROBOTS);
+        if planner.is_default_edition() {
+            planner.single(Robots, paths::ROBOTS);
+        }
     }
 
     fn about(self) -> About {

@@ -24,8 +24,7 @@ impl Kind for SiteFeed {
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let title = renderer.config().title.clone();
-        let home = paths::HOME.to_string();
-        Ok(renderer.feed(page, title, home, renderer.site().all()))
+        Ok(renderer.feed(page, title, paths::HOME, renderer.site().all()))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

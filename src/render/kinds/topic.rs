@@ -44,9 +44,7 @@ impl Kind for TopicPage {
         let topic = renderer.site().topic(self.0);
         let listing = Listing {
             title: topic.name.clone(),
-            description: renderer
-                .config()
-                .i18n
+            description: renderer.i18n()
                 .format("news_about", &[("name", &topic.name)]),
             ids: &topic.articles,
             extra: TopicExtra {

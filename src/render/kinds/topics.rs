@@ -47,8 +47,8 @@ impl Kind for Topics {
             .map(|(id, _)| topic_count(renderer, id))
             .collect();
         let config = renderer.config();
-        let description = config.i18n.format("every_topic", &[("site", &config.title)]);
-        let meta = renderer.meta(page, config.i18n.get("topics").into(), description);
+        let description = renderer.i18n().format("every_topic", &[("site", &config.title)]);
+        let meta = renderer.meta(page, renderer.i18n().get("topics").into(), description);
         renderer.html(TEMPLATE, meta, TopicsBody { topics })
     }
 
