@@ -10,8 +10,8 @@ use time::{Date, Month};
 use concord::assets::Assets;
 use concord::config::{Config, RawHtml};
 use concord::content::markdown::{self, LinkResolver, Resolution};
-use concord::content::parse_article;
-use concord::model::Site;
+use concord::content::{parse_article, SiteTerms};
+use concord::model::{EditionPlace, Editions};
 use concord::render::kinds::home::Home;
 use concord::render::plan::{plan, PageKind};
 use concord::render::{Discard, Selection, SiteFiles, Theme};
@@ -61,10 +61,14 @@ fn today() -> Date {
 }
 
 fn front_matter(c: &mut Criterion) {
-    let (_, cities) = Config::parse(CONFIG).expect("valid config");
+    let (config, cities) = Config::parse(CONFIG).expect("valid config");
+    let terms = SiteTerms {
+        cities: &cities,
+        languages: &config.languages,
+    };
     let text = article(1);
     c.bench_function("parse one content file's front matter", |b| {
-        b.iter(|| parse_article("news/report.md", &text, &cities, today()))
+        b.iter(|| parse_article("news/report.md", &text, &terms, today()))
     });
 }
 
@@ -78,11 +82,14 @@ fn markdown_body(c: &mut Criterion) {
 
 fn paginated_index(c: &mut Criterion) {
     let (config, cities) = Config::parse(CONFIG).expect("valid config");
+    let terms = SiteTerms {
+        cities: &cities,
+        languages: &config.languages,
+    };
     let articles = (0..2000)
         .map(|i| {
             let text = article(i);
-            let (parsed, problems) =
-                parse_article(&format!("news/{i}.md"), &text, &cities, today());
+            let (parsed, problems) = parse_article(&format!("news/{i}.md"), &text, &terms, today());
             let mut article = parsed.unwrap_or_else(|| panic!("{problems}")).article;
             let body = markdown::render(
                 &text[text.rfind("+++\n").expect("a front matter") + 4..],
@@ -98,15 +105,19 @@ fn paginated_index(c: &mut Criterion) {
             std::sync::Arc::new(article)
         })
         .collect();
-    let (site, _) = Site::new(cities, articles, &Default::default());
+    let place = EditionPlace {
+        prefix: String::new(),
+        cities: cities.clone(),
+    };
+    let (editions, _) = Editions::new(vec![place], articles, &Default::default());
     let theme = Theme::load(Path::new("/nonexistent")).expect("the built-in theme");
-    let pages = plan(&site, config.paginate_by);
+    let pages = plan(&editions, config.paginate_by);
     let middle = pages
         .iter()
         .position(|p| p.kind == PageKind::Home(Home) && p.number() == 50)
         .expect("a 50th home page");
     let assets = Assets::default();
-    let files = SiteFiles::new(&site, &config, &theme, &pages, &assets);
+    let files = SiteFiles::new(&editions, &config, &theme, &pages, &assets);
     let selection = Selection::Some {
         pages: &[middle],
         assets: false,
