@@ -251,6 +251,66 @@ fn incremental_rebuilds_equal_full_builds() {
 }
 
 #[test]
+fn changes_of_language_and_translation_rebuild_like_full_builds() {
+    let site = generated_site(40);
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("languages = [\"zh\", \"en\"]\n{config}"),
+    );
+    let mut preview = Preview::new(options(&site));
+    assert_same(&preview, &site, "start");
+    let with = |i: usize, date: &str, extra: &str| {
+        article_text(i, &format!("Report {i}"), date)
+            .replace("+++\nBody", &format!("{extra}+++\nBody"))
+    };
+    let steps: [(&str, usize, &str, &str); 6] = [
+        (
+            "move an article to English",
+            7,
+            "2011-08-08",
+            "lang = \"en\"\n",
+        ),
+        (
+            "link it to its Chinese original",
+            7,
+            "2011-08-08",
+            "lang = \"en\"\ntranslation = \"seven\"\n",
+        ),
+        (
+            "the original says the same key",
+            8,
+            "2012-09-09",
+            "translation = \"seven\"\n",
+        ),
+        (
+            "change the key on one side",
+            7,
+            "2011-08-08",
+            "lang = \"en\"\ntranslation = \"other\"\n",
+        ),
+        (
+            "and on the other",
+            8,
+            "2012-09-09",
+            "translation = \"other\"\n",
+        ),
+        (
+            "back to Chinese, one language with two articles of one key",
+            7,
+            "2011-08-08",
+            "lang = \"zh-CN\"\n",
+        ),
+    ];
+    for (what, i, date, extra) in steps {
+        let file = format!("y{}/a{i}.md", i % 6);
+        site.write(&format!("content/{file}"), &with(i, date, extra));
+        preview.apply(&[content(&file)]);
+        assert_same(&preview, &site, what);
+    }
+}
+
+#[test]
 fn a_broken_edit_keeps_the_last_good_site_until_it_is_fixed() {
     let site = generated_site(20);
     let mut preview = Preview::new(options(&site));
@@ -282,10 +342,16 @@ struct Spec {
     slug: Option<String>,
     /// Another content file this one links to.
     link: Option<String>,
+    lang: Option<&'static str>,
+    translation: Option<String>,
 }
 
 /// Two spellings of one topic, so that which one the newest article uses matters.
 const TOPICS: [&str; 5] = ["Parks", "parks", "Education", "Health care", "Trade"];
+/// No `lang` means the default language.
+const LANGS: [Option<&str>; 4] = [None, Some("en"), Some("zh"), Some("zh-CN")];
+/// The two languages of the randomized site, English at the root.
+const LANGUAGES: &str = "languages = [\"en\", \"zh\"]\n";
 /// Every template of the theme, each edited in its own way.
 const TEMPLATES: [&str; 12] = [
     "base.html",
@@ -314,9 +380,16 @@ impl Spec {
             .link
             .as_ref()
             .map_or("No links.".to_string(), |f| format!("See [this](@/{f})."));
+        let lang = self
+            .lang
+            .map_or(String::new(), |l| format!("lang = \"{l}\"\n"));
+        let translation = self
+            .translation
+            .as_ref()
+            .map_or(String::new(), |k| format!("translation = \"{k}\"\n"));
         let (y, m, d) = self.date;
         format!(
-            "+++\ntitle = \"{}\"\ndate = {y}-{m:02}-{d:02}\ncities = [{}]\ntopics = [{}]\n{slug}+++\nBody of {}.\n\n{link}\n",
+            "+++\ntitle = \"{}\"\ndate = {y}-{m:02}-{d:02}\ncities = [{}]\ntopics = [{}]\n{slug}{lang}{translation}+++\nBody of {}.\n\n{link}\n",
             self.title,
             cities.join(", "),
             topics.join(", "),
@@ -334,8 +407,15 @@ struct RandomSite {
 
 impl RandomSite {
     fn new() -> RandomSite {
+        let site = generated_site(0);
+        let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+        let config = config.replace(
+            "name = \"City 1\"\n",
+            "name = \"City 1\"\nnames = { zh = \"一号城\" }\n",
+        );
+        site.write("config.toml", &format!("{LANGUAGES}{config}"));
         let mut random = RandomSite {
-            site: generated_site(0),
+            site,
             // (paginate_by is 5 until the config is edited)
             articles: Vec::new(),
             serial: 0,
@@ -389,6 +469,8 @@ impl RandomSite {
             topics: Self::topics(b),
             slug: None,
             link: None,
+            lang: LANGS[a as usize / 3 % LANGS.len()],
+            translation: None,
         };
         let change = self.write(&spec);
         self.articles.push(spec);
@@ -403,7 +485,7 @@ impl RandomSite {
         let before = self.articles[i].clone();
         let other = self.articles[b as usize % count].clone();
         let spec = &mut self.articles[i];
-        let what = match action % 12 {
+        let what = match action % 14 {
             0 => return ("add an article".into(), self.add(a, b)),
             1 if count > 3 => {
                 let gone = self.articles.remove(i);
@@ -447,6 +529,15 @@ impl RandomSite {
             }
             9 => return self.edit_template(a, b),
             10 => return self.edit_config(b),
+            12 => {
+                spec.lang = LANGS[b as usize % LANGS.len()];
+                "change the language"
+            }
+            13 => {
+                // Few keys, so that a key is sometimes shared in one language.
+                spec.translation = (!b.is_multiple_of(4)).then(|| format!("story-{}", b % 5));
+                "change the translation key"
+            }
             _ => {
                 spec.date = other.date;
                 "share another article's date"
@@ -493,8 +584,10 @@ impl RandomSite {
         let body = &config[config.find("base_url").unwrap()..];
         let body = &body[body.find('\n').unwrap() + 1..];
         let body = &body[body.find('\n').unwrap() + 1..];
+        // Now and then a site of one language, whose articles may say `lang = "zh"`.
+        let languages = if b.is_multiple_of(5) { "" } else { LANGUAGES };
         let head = format!(
-            "title = \"Test News {}\"\ndescription = \"Tests\"\nbase_url = \"{BASE}\"\npaginate_by = {}\n",
+            "{languages}title = \"Test News {}\"\ndescription = \"Tests\"\nbase_url = \"{BASE}\"\npaginate_by = {}\n",
             b % 3,
             2 + b % 3
         );
@@ -512,7 +605,7 @@ proptest::proptest! {
 
     #[test]
     fn random_edits_rebuild_like_full_builds(
-        edits in proptest::collection::vec((0u8..12, 0u32..1_000_000, 0u32..1_000_000), 20..32)
+        edits in proptest::collection::vec((0u8..14, 0u32..1_000_000, 0u32..1_000_000), 20..32)
     ) {
         let mut random = RandomSite::new();
         let mut preview = Preview::new(options(&random.site));

@@ -29,8 +29,9 @@ pub struct Page {
 pub struct InLanguage {
     pub edition: EditionId,
     /// The site path of the same page in that language, or, where that
-    /// edition has none, of the nearest page it has: the first page of the
-    /// same list, or its home.
+    /// edition has none, of the nearest page above it that it has: the
+    /// first page of a list for its page 3, the archive for a month, at
+    /// worst the home page.
     pub path: String,
     /// Whether `path` is the same page, in that language.
     pub same: bool,
@@ -134,18 +135,27 @@ fn in_language(
         planned.contains(&path).then_some(path)
     };
     let nearest = || {
-        let base = page
-            .list
-            .as_ref()
-            .map(|list| format!("{prefix}{}", list.base));
-        base.filter(|path| planned.contains(path))
-            .unwrap_or_else(|| format!("{prefix}{}", paths::HOME))
+        let mut path = &page.path[own_prefix.len()..];
+        loop {
+            path = parent(path);
+            let candidate = format!("{prefix}{path}");
+            if path.is_empty() || planned.contains(&candidate) {
+                return candidate;
+            }
+        }
     };
     InLanguage {
         edition,
         same: same.is_some(),
         path: same.unwrap_or_else(nearest),
     }
+}
+
+/// The folder above `path`: `archive/2021/` for `archive/2021/03/`, and
+/// the home page (empty) above everything.
+fn parent(path: &str) -> &str {
+    let trimmed = path.trim_end_matches('/');
+    trimmed.rfind('/').map_or("", |slash| &path[..=slash])
 }
 
 /// Collects the pages each kind plans, for one edition.
@@ -199,5 +209,19 @@ impl<'s> Planner<'s> {
                 }),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parent;
+
+    #[test]
+    fn parents_climb_to_the_home_page() {
+        assert_eq!(parent("archive/2021/03/"), "archive/2021/");
+        assert_eq!(parent("cities/wuxi/page/3/"), "cities/wuxi/page/");
+        assert_eq!(parent("news/"), "");
+        assert_eq!(parent("404.html"), "");
+        assert_eq!(parent(""), "");
     }
 }
