@@ -35,7 +35,17 @@ struct RawConfig {
     #[serde(default)]
     translations: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
     #[serde(default)]
+    editions: BTreeMap<Spanned<String>, RawEdition>,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// What one language's edition says differently: `[editions.en]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    title: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,8 +76,6 @@ struct RawCity {
 /// The site's settings, checked.
 #[derive(Debug, Clone)]
 pub struct Config {
-    pub title: String,
-    pub description: String,
     /// Never empty: the first is the default language, at the site root.
     pub languages: Vec<Language>,
     pub base_url: BaseUrl,
@@ -92,6 +100,9 @@ pub struct Language {
     /// Where the edition lives under the site root: empty for the default
     /// language, `en/` for the others.
     pub prefix: String,
+    /// The site's title in this language: `[editions.<code>]`, or `title`.
+    pub title: String,
+    pub description: String,
     /// Every word of the theme in this language.
     pub i18n: Translations,
     /// Keys of the cities with no name in this language, when it is not English.
@@ -234,13 +245,37 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             );
         }
     }
+    for key in raw.editions.keys() {
+        if !tags.iter().any(|tag| language_code(tag) == *key.get_ref()) {
+            problem(
+                key.span(),
+                format!("[editions.{}] is not a language of the site", key.get_ref()),
+                &format!(
+                    "name one of {} by its code, like [editions.{}]",
+                    tags.join(", "),
+                    language_code(&tags[0])
+                ),
+            );
+        }
+    }
     let languages = tags
         .into_iter()
         .enumerate()
         .map(|(index, tag)| {
             let code = language_code(&tag);
             let i18n = translations(&code, &raw.translations, &mut problem);
+            let edition = raw
+                .editions
+                .iter()
+                .find(|(key, _)| *key.get_ref() == code)
+                .map(|(_, edition)| edition);
             Language {
+                title: edition
+                    .and_then(|e| e.title.clone())
+                    .unwrap_or_else(|| raw.title.clone()),
+                description: edition
+                    .and_then(|e| e.description.clone())
+                    .unwrap_or_else(|| raw.description.clone()),
                 prefix: if index == 0 {
                     String::new()
                 } else {
@@ -258,8 +293,6 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         })
         .collect();
     let config = Config {
-        title: raw.title,
-        description: raw.description,
         languages,
         base_url,
         paginate_by,

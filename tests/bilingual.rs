@@ -404,6 +404,37 @@ fn an_article_in_a_language_the_site_has_not_is_an_error_with_its_line() {
 }
 
 #[test]
+fn each_edition_may_have_its_own_title() {
+    let site = bilingual_site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[editions.en]\ntitle = \"Cooperation News\"\n"),
+    );
+    site.build_ok(&[]);
+    let title = |page: &str| {
+        let html = site.page(page);
+        select(&html, ".brand").iter().map(text).next().unwrap()
+    };
+    assert_eq!(title("en/index.html"), "Cooperation News");
+    assert_eq!(title("index.html"), "Test News");
+    assert!(site
+        .read("en/atom.xml")
+        .contains("<title>Cooperation News</title>"));
+    site.write(
+        "config.toml",
+        &format!("{config}\n[editions.fr]\ntitle = \"Nouvelles\"\n"),
+    );
+    let (code, message) = check(&site);
+    assert_eq!(code, Some(1));
+    assert!(
+        message.contains("[editions.fr] is not a language of the site"),
+        "{message}"
+    );
+    assert!(message.contains("config.toml:"), "{message}");
+}
+
+#[test]
 fn languages_are_checked() {
     let site = bilingual_site();
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();

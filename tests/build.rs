@@ -578,10 +578,26 @@ fn this_repository_builds_as_an_example_site() {
         &std::fs::read_to_string(out.path().join("site/index.html")).unwrap(),
     );
     assert_eq!(select(&home, ".card").len(), 3);
-    assert!(out
-        .path()
-        .join("site/cities/hainan-prefecture/index.html")
-        .is_file());
+    assert_eq!(attr(&home, "html", "lang").as_deref(), Some("zh-CN"));
+    let english = scraper::Html::parse_document(
+        &std::fs::read_to_string(out.path().join("site/en/index.html")).unwrap(),
+    );
+    assert_eq!(select(&english, ".card").len(), 3);
+    assert_eq!(attr(&english, "html", "lang").as_deref(), Some("en"));
+    assert_eq!(
+        select(&english, "title").iter().map(text).next().unwrap(),
+        "Concord Cooperation News"
+    );
+    for page in ["cities/hainan-prefecture", "en/cities/hainan-prefecture"] {
+        assert!(out.path().join(format!("site/{page}/index.html")).is_file());
+    }
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["check", "--root"])
+        .arg(repo)
+        .output()
+        .unwrap();
+    let said = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(said.contains("0 errors, 0 warnings"), "{said}");
 }
 
 #[test]

@@ -31,8 +31,22 @@ pub struct ContentLinks<'a> {
 const HELP: &str =
     "link to an article as `@/<path from content/>.md` and to a city as `@city/<key>`";
 
-impl LinkResolver for ContentLinks<'_> {
+/// The links of one article: a city link goes to the city's page in the
+/// article's own edition.
+pub struct ArticleLinks<'l> {
+    pub links: &'l ContentLinks<'l>,
+    /// The prefix of the article's edition: empty, or `en/`.
+    pub prefix: &'l str,
+}
+
+impl LinkResolver for ArticleLinks<'_> {
     fn resolve(&self, destination: &str) -> Resolution {
+        self.links.resolve_in(destination, self.prefix)
+    }
+}
+
+impl ContentLinks<'_> {
+    fn resolve_in(&self, destination: &str, prefix: &str) -> Resolution {
         let (link, fragment) = match destination.find('#') {
             Some(i) => destination.split_at(i),
             None => (destination, ""),
@@ -40,7 +54,7 @@ impl LinkResolver for ContentLinks<'_> {
         if let Some(file) = link.strip_prefix("@/") {
             self.article(file, fragment)
         } else if let Some(city) = link.strip_prefix("@city/") {
-            self.city(city.trim_end_matches('/'), fragment)
+            self.city(city.trim_end_matches('/'), fragment, prefix)
         } else if link.starts_with('@') {
             broken(
                 format!("`{destination}` is not a kind of link Concord knows"),
@@ -60,9 +74,7 @@ impl LinkResolver for ContentLinks<'_> {
             Resolution::Keep
         }
     }
-}
 
-impl ContentLinks<'_> {
     fn article(&self, file: &str, fragment: &str) -> Resolution {
         match self.files.get(file) {
             Some(Target::Page { draft: true, .. }) if !self.include_drafts => broken(
@@ -80,10 +92,10 @@ impl ContentLinks<'_> {
         }
     }
 
-    fn city(&self, reference: &str, fragment: &str) -> Resolution {
+    fn city(&self, reference: &str, fragment: &str, prefix: &str) -> Resolution {
         match self.cities.resolve(reference) {
             CityLookup::Found(id) => {
-                let path = self.cities.get(id).path();
+                let path = format!("{prefix}{}", self.cities.get(id).path());
                 Resolution::Replace(format!("{}{fragment}", self.base_url.join(&path)))
             }
             CityLookup::Ambiguous(_) | CityLookup::Unknown { .. } => broken(
@@ -112,6 +124,10 @@ mod tests {
     use crate::model::City;
 
     fn resolve(destination: &str) -> Resolution {
+        resolve_in(destination, "")
+    }
+
+    fn resolve_in(destination: &str, prefix: &str) -> Resolution {
         let base_url = BaseUrl::parse("https://example.org/coop/").unwrap();
         let cities = CityRegistry::new(vec![City {
             key: "xuzhou".into(),
@@ -143,7 +159,11 @@ mod tests {
             files,
             include_drafts: false,
         };
-        links.resolve(destination)
+        ArticleLinks {
+            links: &links,
+            prefix,
+        }
+        .resolve(destination)
     }
 
     fn replaced(url: &str) -> Resolution {
@@ -170,6 +190,18 @@ mod tests {
                 url: "https://example.org/coop/archive/2020/06/".into(),
                 path: "archive/2020/06/".into()
             }
+        );
+    }
+
+    #[test]
+    fn a_city_link_stays_in_the_articles_language() {
+        assert_eq!(
+            resolve_in("@city/xuzhou", "en/"),
+            replaced("https://example.org/coop/en/cities/xuzhou/")
+        );
+        assert_eq!(
+            resolve_in("@/news/a.md", "en/"),
+            replaced("https://example.org/coop/news/a/")
         );
     }
 

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceTe
 use crate::layout::{relative_name, CONTENT_DIR};
 use crate::model::{Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed, SiteTerms};
-use links::{ContentLinks, Target};
+use links::{ArticleLinks, ContentLinks, Target};
 
 pub struct LoadOptions<'a> {
     pub cities: &'a CityRegistry,
@@ -184,7 +184,7 @@ impl ContentSet {
             .filter_map(|name| {
                 Some((
                     name.clone(),
-                    render_body(name, self.files.get(name)?, &links, options.raw_html),
+                    render_body(name, self.files.get(name)?, &links, options),
                 ))
             })
             .collect();
@@ -293,7 +293,7 @@ fn render_body(
     file: &str,
     state: &FileState,
     links: &ContentLinks<'_>,
-    raw_html: RawHtml,
+    options: &LoadOptions<'_>,
 ) -> Finished {
     let mut problems = state.front_matter_problems.clone();
     let Some(parsed) = &state.parsed else {
@@ -304,7 +304,11 @@ fn render_body(
     };
     let text = &state.text;
     let body_offset = parsed.body_offset;
-    let body = markdown::render(&text[body_offset..], links, raw_html);
+    let links = ArticleLinks {
+        links,
+        prefix: &options.languages[parsed.article.edition.index()].prefix,
+    };
+    let body = markdown::render(&text[body_offset..], &links, options.raw_html);
     let display_path = format!("{CONTENT_DIR}/{file}");
     let lines = std::cell::OnceCell::new();
     let at = |range: std::ops::Range<usize>| {
@@ -335,7 +339,7 @@ fn render_body(
         .collect();
     let mut article = parsed.article.clone();
     let summary = match &parsed.written_summary {
-        Some(written) => markdown::render_summary(written, raw_html),
+        Some(written) => markdown::render_summary(written, options.raw_html),
         None => body.summary,
     };
     let summary = summary.unwrap_or_default();

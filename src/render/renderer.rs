@@ -94,6 +94,15 @@ impl<'a> Renderer<'a> {
         self.config
     }
 
+    /// The site's title in the edition's language.
+    pub fn title(&self) -> &'a str {
+        &self.place.language.title
+    }
+
+    pub fn description(&self) -> &'a str {
+        &self.place.language.description
+    }
+
     /// Every word of the theme in the edition's language.
     pub fn i18n(&self) -> &'a Translations {
         &self.place.language.i18n
@@ -231,6 +240,6 @@ impl<'a> Renderer<'a> {
             lang: &self.place.language.tag,
             ids,
         };
-        feed::atom(self.site, &self.place.home, &self.config.title, &feed)
+        feed::atom(self.site, &self.place.home, self.title(), &feed)
     }
 }

@@ -41,8 +41,8 @@ pub struct SiteView<'a> {
 impl<'a> SiteView<'a> {
     pub fn new(config: &'a Config, site: &Site, place: &Place<'a>) -> SiteView<'a> {
         SiteView {
-            title: &config.title,
-            description: &config.description,
+            title: &place.language.title,
+            description: &place.language.description,
             language: &place.language.tag,
             base_url: config.base_url.as_str(),
             home_url: place.home.to_string(),

@@ -44,8 +44,7 @@ impl Kind for Archive {
             .years()
             .map(|(id, _)| year_link(renderer, id))
             .collect();
-        let config = renderer.config();
-        let description = renderer.i18n().format("every_month", &[("site", &config.title)]);
+        let description = renderer.i18n().format("every_month", &[("site", &renderer.title())]);
         let meta = renderer.meta(page, renderer.i18n().get("archive").into(), description);
         renderer.html(TEMPLATE, meta, ArchiveBody { years })
     }

@@ -51,7 +51,6 @@ impl Kind for ArticlePage {
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let site = renderer.site();
-        let config = renderer.config();
         let ArticlePage(id) = self;
         let article = site.article(id);
         let body = ArticleBody {
@@ -70,7 +69,7 @@ impl Kind for ArticlePage {
                 .collect(),
         };
         let description = if article.summary_text.is_empty() {
-            config.description.clone()
+            renderer.description().to_string()
         } else {
             article.summary_text.clone()
         };

@@ -57,8 +57,7 @@ impl Kind for Cities {
                 }),
             }
         }
-        let config = renderer.config();
-        let description = renderer.i18n().format("every_city", &[("site", &config.title)]);
+        let description = renderer.i18n().format("every_city", &[("site", &renderer.title())]);
         let meta = renderer.meta(page, renderer.i18n().get("cities").into(), description);
         renderer.html(TEMPLATE, meta, CitiesBody { provinces })
     }

@@ -28,7 +28,7 @@ impl Kind for CityFeed {
         let site = renderer.site();
         let city = site.cities().get(self.0);
         let display = site.cities().display(self.0);
-        let title = format!("{}: {display}", renderer.config().title);
+        let title = format!("{}: {display}", renderer.title());
         Ok(renderer.feed(page, title, &city.path(), site.articles_in(self.0)))
     }
 

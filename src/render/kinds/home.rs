@@ -31,10 +31,9 @@ impl Kind for Home {
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let config = renderer.config();
         let listing = Listing {
-            title: config.title.clone(),
-            description: config.description.clone(),
+            title: renderer.title().to_string(),
+            description: renderer.description().to_string(),
             ids: renderer.site().all(),
             extra: Empty {},
         };

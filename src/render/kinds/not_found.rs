@@ -29,9 +29,8 @@ impl Kind for NotFound {
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let config = renderer.config();
         let title = renderer.i18n().get("page_not_found").into();
-        let meta = renderer.meta(page, title, config.description.clone());
+        let meta = renderer.meta(page, title, renderer.description().to_string());
         renderer.html(TEMPLATE, meta, Empty {})
     }
 

@@ -23,7 +23,7 @@ impl Kind for SiteFeed {
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let title = renderer.config().title.clone();
+        let title = renderer.title().to_string();
         Ok(renderer.feed(page, title, paths::HOME, renderer.site().all()))
     }
 

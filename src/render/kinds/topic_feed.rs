@@ -26,7 +26,7 @@ impl Kind for TopicFeed {
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let topic = renderer.site().topic(self.0);
-        let title = format!("{}: {}", renderer.config().title, topic.name);
+        let title = format!("{}: {}", renderer.title(), topic.name);
         Ok(renderer.feed(page, title, &paths::topic(&topic.slug), &topic.articles))
     }
 

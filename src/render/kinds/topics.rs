@@ -46,8 +46,7 @@ impl Kind for Topics {
             .topics()
             .map(|(id, _)| topic_count(renderer, id))
             .collect();
-        let config = renderer.config();
-        let description = renderer.i18n().format("every_topic", &[("site", &config.title)]);
+        let description = renderer.i18n().format("every_topic", &[("site", &renderer.title())]);
         let meta = renderer.meta(page, renderer.i18n().get("topics").into(), description);
         renderer.html(TEMPLATE, meta, TopicsBody { topics })
     }
