@@ -12,7 +12,7 @@ use toml::Spanned;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics, SourceSpan};
 use crate::i18n::{language_code, TranslationError, Translations};
 use crate::layout::CONFIG_FILE;
-use crate::model::{slug, City, CityRegistry, EditionId, TopicNames};
+use crate::model::{slug, City, CityRegistry, EditionId, ProvinceNames, TopicNames};
 
 const DEFAULT_PAGINATE_BY: usize = 10;
 
@@ -36,6 +36,8 @@ struct RawConfig {
     translations: BTreeMap<Spanned<String>, BTreeMap<String, String>>,
     #[serde(default)]
     editions: BTreeMap<Spanned<String>, RawEdition>,
+    #[serde(default)]
+    provinces: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -88,6 +90,8 @@ pub struct Config {
     pub extra: toml::Table,
     /// Where each city is declared in config.toml, by key, for warnings about it.
     pub city_declarations: HashMap<String, SourceSpan>,
+    /// Provinces in other languages: `Jiangsu` → `zh` → `江苏省`.
+    pub province_names: ProvinceNames,
 }
 
 /// A language the site is published in, and so one edition of it.
@@ -300,6 +304,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         topic_names,
         extra: raw.extra,
         city_declarations,
+        province_names: raw.provinces,
     };
     problems.into_result((config, CityRegistry::new(cities)))
 }

@@ -178,7 +178,7 @@ pub(crate) fn model(
         .iter()
         .map(|language| EditionPlace {
             prefix: language.prefix.clone(),
-            cities: cities.in_language(&language.code),
+            cities: cities.in_language(&language.code, &config.province_names),
         })
         .collect();
     let (editions, found) = Editions::new(places, content.articles, &config.topic_names);

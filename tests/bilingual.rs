@@ -28,7 +28,7 @@ fn bilingual_site() -> Site {
         );
     site.write(
         "config.toml",
-        &format!("languages = [\"zh-CN\", \"en\"]\n{config}"),
+        &format!("languages = [\"zh-CN\", \"en\"]\n{config}\n[provinces]\nJiangsu = {{ zh = \"江苏\" }}\n"),
     );
     let article = |file: &str, front: &str| site.article(file, front, "正文 Text.\n");
     article(
@@ -124,6 +124,16 @@ fn every_index_exists_in_both_languages_with_only_that_languages_articles() {
     assert_eq!(h1(&site.page("archive/2020/06/index.html")), "2020年6月");
     assert_eq!(h1(&site.page("en/archive/2020/06/index.html")), "June 2020");
     assert!(h1(&site.page("cities/xuzhou/index.html")).starts_with("徐州"));
+    let provinces =
+        |page: &str| -> Vec<String> { select(&site.page(page), "h2").iter().map(text).collect() };
+    assert_eq!(
+        provinces("cities/index.html"),
+        ["Qinghai", "Zhejiang", "江苏"]
+    );
+    assert_eq!(
+        provinces("en/cities/index.html"),
+        ["Jiangsu", "Qinghai", "Zhejiang"]
+    );
     assert!(h1(&site.page("en/cities/xuzhou/index.html")).starts_with("Xuzhou"));
 }
 

@@ -41,6 +41,10 @@ impl City {
     }
 }
 
+/// Provinces in other languages, by the name cities give them, then by
+/// language code: `Jiangsu` → `zh` → `江苏省`.
+pub type ProvinceNames = BTreeMap<String, BTreeMap<String, String>>;
+
 /// What a reference to a city turned out to mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CityLookup {
@@ -83,14 +87,20 @@ impl CityRegistry {
     }
 
     /// The same cities as readers of the language `code` see them: each
-    /// by its name in that language where it has one. Made from the
-    /// registry as config.toml declares it, never from another made so.
-    pub fn in_language(&self, code: &str) -> CityRegistry {
+    /// by its name, and its province's, in that language where there is
+    /// one. Made from the registry as config.toml declares it, never from
+    /// another made so.
+    pub fn in_language(&self, code: &str, provinces: &ProvinceNames) -> CityRegistry {
         let cities = self
             .cities
             .iter()
             .map(|city| City {
                 name: city.names.get(code).unwrap_or(&city.name).clone(),
+                province: provinces
+                    .get(&city.province)
+                    .and_then(|names| names.get(code))
+                    .unwrap_or(&city.province)
+                    .clone(),
                 ..city.clone()
             })
             .collect();

@@ -9,7 +9,7 @@ mod site;
 pub mod slug;
 
 pub use article::{Article, PublishedDate, Topic, YearMonth};
-pub use city::{City, CityId, CityLookup, CityRegistry};
+pub use city::{City, CityId, CityLookup, CityRegistry, ProvinceNames};
 pub use edition::{EditionId, EditionPlace, Editions};
 pub use site::{
     ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, TopicNames, YearArchive,
