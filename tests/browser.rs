@@ -94,6 +94,14 @@ impl Driver {
         self.command("POST", "/url", json!({"url": url}));
     }
 
+    /// The window as a PNG image.
+    fn screenshot(&self) -> Vec<u8> {
+        let target = format!("/session/{}/screenshot", self.session);
+        let reply: Value = serde_json::from_slice(&request(&self.address, "GET", &target).body)
+            .expect("a JSON reply");
+        base64(reply["value"].as_str().expect("a screenshot"))
+    }
+
     /// Runs `script` in the page and returns its result.
     fn eval(&self, script: &str) -> Value {
         self.command(
@@ -317,5 +325,90 @@ fn chinese_table_headers_keep_a_number_with_its_unit_on_a_phone() {
     assert_eq!(headers.len(), 7);
     for header in headers {
         assert_eq!(header[1], json!(1), "{header} is on one line");
+    }
+}
+
+/// The repository's own example site, copied so that the preview watches
+/// nothing but it: Chinese at the root, English under `en/`.
+fn example_site() -> tempfile::TempDir {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let copy = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(repo) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(repo).unwrap();
+        let first = relative.components().next();
+        let wanted = first.is_some_and(|c| {
+            ["config.toml", "content", "static", "templates"]
+                .contains(&c.as_os_str().to_str().unwrap_or(""))
+        });
+        if !wanted {
+            continue;
+        }
+        let target = copy.path().join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    copy
+}
+
+/// Decodes standard base64, as WebDriver sends screenshots.
+fn base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = text.bytes().filter(|&c| c != b'=').map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|chunk| {
+            let bits = chunk.iter().fold(0u32, |acc, &d| acc << 6 | u32::from(d))
+                << (6 * (4 - chunk.len()));
+            let bytes = bits.to_be_bytes();
+            bytes[1..chunk.len()].to_vec()
+        })
+        .collect()
+}
+
+#[test]
+fn chinese_pages_fit_desktops_and_phones_and_are_photographed() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = example_site();
+    let server = Server::start(site.path(), &[]);
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let pages = [
+        ("home", ""),
+        ("article", "news/wuxi-xuzhou-2020-agreement/"),
+        ("city", "cities/xuzhou/"),
+    ];
+    let layout = "return [document.documentElement.lang,
+        document.documentElement.scrollWidth <= window.innerWidth,
+        document.querySelector('.language-switch a').textContent,
+        document.querySelector('h1').getBoundingClientRect().width > 0]";
+    for (width, height, device) in [(1280, 900, "desktop"), (390, 844, "phone")] {
+        driver.command(
+            "POST",
+            "/window/rect",
+            json!({"width": width, "height": height}),
+        );
+        for (name, path) in pages {
+            driver.open(&format!("{}{path}", server.url));
+            assert_eq!(
+                driver.eval(layout),
+                json!(["zh-CN", true, "English", true]),
+                "/{path} at {width}px"
+            );
+            let file = shots.join(format!("zh-{name}-{device}.png"));
+            std::fs::write(&file, driver.screenshot()).unwrap();
+            eprintln!("screenshot: {}", file.display());
+        }
     }
 }
