@@ -1,7 +1,10 @@
 //! Writes a generated cooperation-news site for benchmarks: the same
 //! articles as a Concord site and, with `--hugo`, as a Hugo site.
 //!
-//! cargo run --release --example corpus -- --articles 10000 --cities 40 --seed 1 --out /tmp/site [--hugo /tmp/hugo-site]
+//! cargo run --release --example corpus -- --articles 10000 --cities 40 --seed 1 --out /tmp/site [--hugo /tmp/hugo-site] [--bilingual]
+//!
+//! `--bilingual` makes a site in Chinese and English with the same
+//! articles: every other one in English, each pair linked as translations.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -85,6 +88,7 @@ struct Options {
     seed: u64,
     out: PathBuf,
     hugo: Option<PathBuf>,
+    bilingual: bool,
 }
 
 /// xorshift64*: small, fast, and the same on every machine.
@@ -115,7 +119,7 @@ fn main() -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR]");
+            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR] [--bilingual]");
             ExitCode::FAILURE
         }
     }
@@ -128,9 +132,14 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         seed: 1,
         out: PathBuf::new(),
         hugo: None,
+        bilingual: false,
     };
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
+        if flag == "--bilingual" {
+            options.bilingual = true;
+            continue;
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let number = || {
             value
@@ -157,7 +166,7 @@ fn run(options: &Options) -> std::io::Result<()> {
     let articles: Vec<Article> = (0..options.articles)
         .map(|i| article(i, options.cities, &mut rng))
         .collect();
-    write_concord(&options.out, options.cities, &articles)?;
+    write_concord(&options.out, options.cities, &articles, options.bilingual)?;
     if let Some(hugo) = &options.hugo {
         write_hugo(hugo, &articles)?;
     }
@@ -219,14 +228,23 @@ fn front_matter(article: &Article, cities: String) -> String {
     )
 }
 
-fn write_concord(out: &Path, city_count: usize, articles: &[Article]) -> std::io::Result<()> {
-    let mut config = String::from("title = \"Generated Cooperation News\"\nbase_url = \"https://example.org/\"\npaginate_by = 20\n\n");
+fn write_concord(
+    out: &Path,
+    city_count: usize,
+    articles: &[Article],
+    bilingual: bool,
+) -> std::io::Result<()> {
+    let mut config = String::from("title = \"Generated Cooperation News\"\nbase_url = \"https://example.org/\"\npaginate_by = 20\n");
+    if bilingual {
+        config.push_str("languages = [\"zh\", \"en\"]\n");
+    }
+    config.push('\n');
     for city in 0..city_count {
         let province = PROVINCES[city % PROVINCES.len()];
-        let _ = writeln!(config, "[cities.city-{city}]\nname = \"City {city}\"\nprovince = \"{province}\"\naliases = [\"Town {city}\"]\n");
+        let _ = writeln!(config, "[cities.city-{city}]\nname = \"City {city}\"\nnames = {{ zh = \"城市{city}\" }}\nprovince = \"{province}\"\naliases = [\"Town {city}\"]\n");
     }
     write(&out.join("config.toml"), &config)?;
-    for article in articles {
+    for (i, article) in articles.iter().enumerate() {
         let cities: Vec<String> = article
             .cities
             .iter()
@@ -236,7 +254,13 @@ fn write_concord(out: &Path, city_count: usize, articles: &[Article]) -> std::io
             .join("content")
             .join(&article.folder)
             .join(format!("{}.md", article.slug));
-        write(&path, &front_matter(article, cities.join(", ")))?;
+        let mut text = front_matter(article, cities.join(", "));
+        if bilingual {
+            let lang = if i % 2 == 1 { "lang = \"en\"\n" } else { "" };
+            let pair = format!("{lang}translation = \"story-{}\"\n+++\n", i / 2);
+            text = text.replacen("\n+++\n", &format!("\n{pair}"), 1);
+        }
+        write(&path, &text)?;
     }
     Ok(())
 }
