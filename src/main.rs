@@ -94,6 +94,12 @@ enum Command {
         /// Mark it `draft = true`: left out of the site until published
         #[arg(long)]
         draft: bool,
+        /// Its language, when not the site's default: --lang en
+        #[arg(long)]
+        lang: Option<String>,
+        /// The key it shares with its translations: --translation wuxi-xuzhou-2020
+        #[arg(long)]
+        translation: Option<String>,
         /// The site folder [default: this folder or the nearest above it with a config.toml]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -207,6 +213,8 @@ fn main() -> ExitCode {
             date,
             slug,
             draft,
+            lang,
+            translation,
             root,
         } => {
             let request = NewArticle {
@@ -216,6 +224,8 @@ fn main() -> ExitCode {
                 date,
                 slug,
                 draft,
+                lang,
+                translation,
             };
             let Some(root) = site_root(root.as_deref()) else {
                 return ExitCode::FAILURE;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use time::{Date, Month};
 
 use crate::assets::theme_assets;
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::diagnostics::Diagnostics;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::{slug, CityLookup};
@@ -59,15 +59,30 @@ pub struct NewArticle {
     pub slug: Option<String>,
     /// Left out of the site until published.
     pub draft: bool,
+    /// Its language, when not the site's default.
+    pub lang: Option<String>,
+    /// The key it shares with its translations.
+    pub translation: Option<String>,
 }
 
-/// Writes `content/news/<slug>.md` with complete front matter and returns its path.
+/// Writes `content/news/<slug>.md` (`content/en/news/<slug>.md` for an
+/// article in a site's other language) with complete front matter and
+/// returns its path.
 pub fn new_article(
     root: &Path,
     request: &NewArticle,
     today: Date,
 ) -> Result<PathBuf, ScaffoldError> {
-    let (_, cities) = Config::load(root).map_err(ScaffoldError::Config)?;
+    let (config, cities) = Config::load(root).map_err(ScaffoldError::Config)?;
+    let Some(edition) = config::edition_of(&config.languages, request.lang.as_deref()) else {
+        let tags: Vec<&str> = config.languages.iter().map(|l| l.tag.as_str()).collect();
+        return Err(ScaffoldError::BadArgument(format!(
+            "`{}` is not one of the site's languages; use one of them, like --lang {}",
+            request.lang.as_deref().unwrap_or_default(),
+            tags.join(" or --lang ")
+        )));
+    };
+    let prefix = &config.languages[edition.index()].prefix;
     if request.title.trim().is_empty() {
         return Err(ScaffoldError::BadArgument("the title is empty; write the headline in quotes: concord new \"Wuxi and Xuzhou sign an agreement\" --cities wuxi,xuzhou".into()));
     }
@@ -123,6 +138,7 @@ pub fn new_article(
     };
     let path = root
         .join(CONTENT_DIR)
+        .join(prefix)
         .join(NEWS_DIR)
         .join(format!("{name}.md"));
     if path.exists() {
@@ -166,7 +182,7 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
          # summary = \"One or two sentences for lists and search engines; else the first paragraph is used.\"\n\
          # source = \"The newsroom or office that reported it\"\n\
          # source_url = \"https://...\"\n\
-         {slug}draft = {draft}\n\
+         {slug}{lang}{translation}draft = {draft}\n\
          +++\n\
          TODO: write the article here. Its first paragraph is shown in lists.\n",
         title = toml_string(request.title.trim()),
@@ -179,8 +195,17 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
             .slug
             .as_ref()
             .map_or(String::new(), |s| format!("slug = {}\n", toml_string(s))),
+        lang = line("lang", request.lang.as_deref()),
+        translation = line("translation", request.translation.as_deref()),
         draft = request.draft,
     )
+}
+
+/// `key = "value"` and a line break, or nothing.
+fn line(key: &str, value: Option<&str>) -> String {
+    value.map_or(String::new(), |v| {
+        format!("{key} = {}\n", toml_string(v.trim()))
+    })
 }
 
 /// A TOML basic string.

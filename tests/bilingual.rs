@@ -490,3 +490,48 @@ fn check_warns_about_a_city_without_a_name_in_a_site_language() {
     );
     assert!(!message.contains("has no name in `en`"), "{message}");
 }
+
+#[test]
+fn concord_new_writes_an_article_in_another_language_into_its_own_folder() {
+    let site = bilingual_site();
+    let new = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
+            .arg("new")
+            .args(args)
+            .arg("--root")
+            .arg(site.root())
+            .output()
+            .unwrap()
+    };
+    let output = new(&[
+        "Parks open",
+        "--cities",
+        "wuxi",
+        "--lang",
+        "en",
+        "--translation",
+        "parks",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let path = site.root().join("content/en/news/parks-open.md");
+    assert_eq!(stdout(&output).trim(), path.display().to_string());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("lang = \"en\"\ntranslation = \"parks\"\n"),
+        "{text}"
+    );
+    site.build_ok(&[]);
+    assert!(site
+        .output()
+        .join("en/news/parks-open/index.html")
+        .is_file());
+    let before = site.snapshot();
+    let output = new(&["Parcs", "--cities", "wuxi", "--lang", "fr"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("`fr` is not one of the site's languages; use one of them, like --lang zh-CN or --lang en"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(site.snapshot(), before);
+}
