@@ -26,7 +26,65 @@ pub fn site_warnings(editions: &Editions, config: &Config, complete: bool) -> Di
     for language in &config.languages {
         warnings.extend(cities_without_name(language, whose, config));
     }
+    warnings.extend(cities_without_position(editions.default_edition(), config));
+    warnings.extend(config.warnings.clone());
+    warnings.extend(articles_outside_their_folder(editions, config));
     warnings
+}
+
+/// `content/en/news/x.md` without `lang = "en"` is in the default
+/// edition: the folder says nothing, which a Hugo user may not expect.
+fn articles_outside_their_folder(editions: &Editions, config: &Config) -> Diagnostics {
+    let mut warnings = Diagnostics::default();
+    for (edition, site) in editions.iter() {
+        for article in site.articles() {
+            let folder = article.file.split('/').next().unwrap_or_default();
+            let named = config
+                .languages
+                .iter()
+                .position(|l| l.code == folder && !l.prefix.is_empty());
+            if let Some(other) = named.filter(|&other| other != edition.index()) {
+                let code = &config.languages[other].code;
+                warnings.push(
+                    Diagnostic::warning(format!("`{}` is in the folder `{folder}/` but not in the `{code}` edition", article.file))
+                        .in_file(format!("{CONTENT_DIR}/{}", article.file))
+                        .help(format!("an article's language comes from its `lang`, not its folder: add `lang = \"{code}\"`, or move it out of `{folder}/`")),
+                );
+            }
+        }
+    }
+    warnings
+}
+
+/// When some cities have coordinates, the others are probably forgotten:
+/// they are drawn in a row beneath the map. A site that gives none gets
+/// its network drawn in a circle, and no warning.
+fn cities_without_position(site: &Site, config: &Config) -> Diagnostics {
+    let cities = site.cities();
+    let placed = cities.iter().filter(|(_, c)| c.position.is_some()).count();
+    if !config.map.enabled || placed == 0 {
+        return Diagnostics::default();
+    }
+    cities
+        .iter()
+        .filter(|(_, city)| city.position.is_none())
+        .map(|(_, city)| {
+            let warning = Diagnostic::warning(format!(
+                "the city `{}` has no coordinates, so maps show it beneath the others",
+                city.key
+            ))
+            .in_file(CONFIG_FILE)
+            .label("declared here")
+            .help(format!(
+                "add `lat` and `lon` in decimal degrees under [cities.{}]",
+                city.key
+            ));
+            match config.city_declarations.get(&city.key) {
+                Some(span) => warning.at(span.clone()),
+                None => warning,
+            }
+        })
+        .collect()
 }
 
 fn cities_without_name(language: &Language, whose: &str, config: &Config) -> Diagnostics {

@@ -178,7 +178,11 @@ pub(crate) fn model(
         .iter()
         .map(|language| EditionPlace {
             prefix: language.prefix.clone(),
-            cities: cities.in_language(&language.code, &config.province_names),
+            cities: cities.in_language(
+                &language.code,
+                &config.province_names,
+                language.i18n.get("city_in_province"),
+            ),
         })
         .collect();
     let (editions, found) = Editions::new(places, content.articles, &config.topic_names);
@@ -186,7 +190,29 @@ pub(crate) fn model(
     problems.extend(lint::site_warnings(&editions, config, content.failed == 0));
     let pages = plan::plan(&editions, config.paginate_by);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
+    if let Some(problem) = missing_background(config, assets) {
+        problems.push(problem);
+    }
     (editions, pages)
+}
+
+/// A map background that static/ does not hold.
+fn missing_background(config: &Config, assets: &Assets) -> Option<Diagnostic> {
+    let background = config.map.background.as_ref()?;
+    if assets.iter().any(|asset| asset.path == background.path) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(format!(
+            "the map background `{STATIC_DIR}/{}` does not exist",
+            background.path
+        ))
+        .in_file(CONFIG_FILE)
+        .help(format!(
+            "put the image at {STATIC_DIR}/{}, or remove `background` from [map]",
+            background.path
+        )),
+    )
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.

@@ -241,7 +241,16 @@ fn hreflang_links_are_symmetric_and_resolve() {
 fn the_article_page_links_its_translations_for_readers() {
     let site = bilingual_site();
     let page = site.page("en/news/a-xuzhou-delegation-visits-hainan-prefecture/index.html");
-    assert_eq!(attr(&page, "html", "lang").as_deref(), Some("en-GB"));
+    assert_eq!(
+        attr(&page, "html", "lang").as_deref(),
+        Some("en"),
+        "`lang = \"en-GB\"` is the English edition's language, so the page says as hreflang does"
+    );
+    let home = site.page("en/index.html");
+    assert!(
+        select(&home, ".card[lang]").is_empty(),
+        "no card repeats the page's language"
+    );
     let links = select(&page, ".translations a");
     assert_eq!(links.len(), 1);
     assert_eq!(text(&links[0]), "中文");
@@ -534,4 +543,80 @@ fn concord_new_writes_an_article_in_another_language_into_its_own_folder() {
         stderr(&output)
     );
     assert_eq!(site.snapshot(), before);
+}
+
+#[test]
+fn each_language_writes_a_city_with_its_province_its_own_way() {
+    let site = bilingual_site();
+    let cities = |page: &str| -> Vec<String> {
+        select(&site.page(page), ".story-header .city-tags a")
+            .iter()
+            .map(text)
+            .collect()
+    };
+    let zh = cities("news/gong-jian-chan-ye-yuan-qu/index.html");
+    assert!(zh.contains(&"Taizhou（江苏）".to_string()), "{zh:?}");
+    let en = cities("en/news/teachers-arrive-in-xuzhou/index.html");
+    assert!(en.contains(&"Taizhou, Jiangsu".to_string()), "{en:?}");
+    let missing = site.page("en/404.html");
+    let links: Vec<String> = select(&missing, "main a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert!(
+        links
+            .iter()
+            .all(|l| l.starts_with("https://example.org/en/")),
+        "{links:?}"
+    );
+}
+
+#[test]
+fn a_site_of_one_language_ignores_translation_keys() {
+    let site = Site::new(BASE, 10);
+    let article = |file: &str, lang: &str| {
+        site.article(
+            file,
+            &format!("title = \"{file}\"\ndate = 2020-06-09\ncities = [\"wuxi\"]\nlang = \"{lang}\"\ntranslation = \"same\""),
+            "Text.\n",
+        )
+    };
+    article("a.md", "en");
+    article("b.md", "zh");
+    let (code, message) = check(&site);
+    assert_eq!(code, Some(0), "{message}");
+    site.build_ok(&[]);
+    let cards: Vec<Option<String>> = select(&site.page("index.html"), ".card")
+        .iter()
+        .map(|card| card.value().attr("lang").map(str::to_string))
+        .collect();
+    assert!(
+        cards.contains(&Some("zh".into())) && cards.contains(&None),
+        "{cards:?}"
+    );
+}
+
+#[test]
+fn check_warns_about_what_is_probably_a_slip() {
+    let site = bilingual_site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[translations.fr]\nhome = \"Accueil\"\n"),
+    );
+    site.article(
+        "en/forgotten.md",
+        "title = \"Forgot the lang\"\ndate = 2020-06-10\ncities = [\"wuxi\"]",
+        "Text.\n",
+    );
+    let (code, message) = check(&site);
+    assert_eq!(code, Some(0), "{message}");
+    for expected in [
+        "[translations.fr] is for a language the site is not in",
+        "the `en` edition has no title of its own",
+        "`en/forgotten.md` is in the folder `en/` but not in the `en` edition",
+        "add `lang = \"en\"`",
+    ] {
+        assert!(message.contains(expected), "{expected}: {message}");
+    }
 }

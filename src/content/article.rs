@@ -10,6 +10,7 @@ use super::front_matter::{self, RawFrontMatter, Split};
 use super::placeholder;
 use crate::config::{self, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
+use crate::i18n::language_code;
 use crate::layout::CONTENT_DIR;
 use crate::model::{
     slug, Article, CityId, CityLookup, CityRegistry, EditionId, PublishedDate, Topic,
@@ -103,6 +104,13 @@ impl Checker<'_> {
         let date = self.date(raw.date);
         let cities = self.cities(raw.cities, site.cities);
         let edition = self.edition(raw.lang.as_ref(), site.languages);
+        // Marked only when it is not its edition's language.
+        let lang = raw
+            .lang
+            .map(|lang| lang.get_ref().trim().to_string())
+            .filter(|lang| {
+                edition.is_none_or(|e| language_code(lang) != site.languages[e.index()].code)
+            });
         let translation = raw.translation.and_then(|key| self.translation(key));
         let topics = self.topics(&raw.topics);
         let slug = self.slug(raw.slug, title.as_deref());
@@ -122,7 +130,7 @@ impl Checker<'_> {
             source: raw.source,
             source_url: raw.source_url,
             draft: raw.draft,
-            lang: raw.lang.map(|lang| lang.get_ref().trim().to_string()),
+            lang,
             edition: edition?,
             translation,
         })
@@ -502,6 +510,7 @@ mod tests {
             aliases: vec![format!("{name} City")],
             display: None,
             names: Default::default(),
+            position: None,
         };
         CityRegistry::new(vec![
             city("wuxi", "Wuxi", "Jiangsu"),

@@ -136,6 +136,7 @@ mod tests {
             aliases: vec![],
             display: None,
             names: Default::default(),
+            position: None,
         }]);
         let files = HashMap::from([
             (

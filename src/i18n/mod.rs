@@ -17,6 +17,10 @@ const BUILT_IN: &[(&str, &str)] = &[
 /// The language whose table names every key there is.
 const REFERENCE: &str = "en";
 
+/// Words only a site of several languages shows: a site of one language in
+/// a language without a built-in table need not give them.
+const SEVERAL_LANGUAGES_ONLY: [&str; 3] = ["language_name", "languages_nav", "translations_label"];
+
 /// The language of a BCP 47 tag, as far as the tables care: `zh-CN`,
 /// `zh-Hans` and `zh-Hant-TW` are all `zh`; `en-GB` is `en`.
 pub fn language_code(tag: &str) -> String {
@@ -44,10 +48,12 @@ pub enum TranslationError {
 
 impl Translations {
     /// The built-in table for the language of `code`, if there is one, with
-    /// `overrides` over it.
+    /// `overrides` over it. `several` says whether the site has several
+    /// languages, and so shows the words of its language switcher.
     pub fn load(
         code: &str,
         overrides: Option<&BTreeMap<String, String>>,
+        several: bool,
     ) -> Result<Translations, TranslationError> {
         let reference = table(REFERENCE);
         let mut strings = table(code);
@@ -56,6 +62,13 @@ impl Translations {
                 return Err(TranslationError::Unknown(key.clone()));
             }
             strings.insert(key.clone(), value.clone());
+        }
+        if !several {
+            for key in SEVERAL_LANGUAGES_ONLY {
+                if !strings.contains_key(key) {
+                    strings.insert(key.to_string(), reference[key].clone());
+                }
+            }
         }
         let missing: Vec<String> = reference
             .keys()
@@ -154,7 +167,7 @@ mod tests {
     #[test]
     fn every_built_in_table_has_every_key() {
         for (code, _) in BUILT_IN {
-            assert!(Translations::load(code, None).is_ok(), "{code}");
+            assert!(Translations::load(code, None, true).is_ok(), "{code}");
         }
     }
 
@@ -169,8 +182,8 @@ mod tests {
     #[test]
     fn dates_and_counts_in_each_language() {
         let date = Date::from_calendar_date(2023, time::Month::July, 12).unwrap();
-        let en = Translations::load("en", None).unwrap();
-        let zh = Translations::load("zh", None).unwrap();
+        let en = Translations::load("en", None, false).unwrap();
+        let zh = Translations::load("zh", None, false).unwrap();
         assert_eq!(en.date(date), "12 July 2023");
         assert_eq!(zh.date(date), "2023年7月12日");
         assert_eq!(en.month_title(2023, 7), "July 2023");
@@ -185,15 +198,16 @@ mod tests {
     #[test]
     fn a_language_without_a_table_must_give_every_string() {
         let some = BTreeMap::from([("home".to_string(), "Accueil".to_string())]);
-        match Translations::load("fr", Some(&some)) {
+        match Translations::load("fr", Some(&some), false) {
             Err(TranslationError::Missing(keys)) => {
-                assert!(keys.contains(&"newer".to_string()) && !keys.contains(&"home".to_string()))
+                assert!(keys.contains(&"newer".to_string()) && !keys.contains(&"home".to_string()));
+                assert!(!keys.contains(&"language_name".to_string()), "one language");
             }
             other => panic!("{other:?}"),
         }
         let typo = BTreeMap::from([("neewr".to_string(), "x".to_string())]);
         assert_eq!(
-            Translations::load("en", Some(&typo)),
+            Translations::load("en", Some(&typo), false),
             Err(TranslationError::Unknown("neewr".into()))
         );
     }

@@ -108,7 +108,8 @@ pub struct Article {
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub draft: bool,
-    /// Its language, when not the site's.
+    /// Its language, when not its edition's (a site of one language may
+    /// carry articles in others).
     pub lang: Option<String>,
     /// The edition of its language.
     pub edition: EditionId,

@@ -16,7 +16,14 @@ impl CityId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a city is, in decimal degrees.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Position {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct City {
     /// URL-safe identifier: `/cities/<key>/`.
     pub key: String,
@@ -27,6 +34,8 @@ pub struct City {
     pub display: Option<String>,
     /// Its name in other languages, by language code: `zh` → `徐州`.
     pub names: BTreeMap<String, String>,
+    /// Where it is, for maps.
+    pub position: Option<Position>,
 }
 
 impl City {
@@ -60,6 +69,9 @@ pub enum CityLookup {
 #[derive(Debug, Clone, Default)]
 pub struct CityRegistry {
     cities: Vec<City>,
+    /// How a city is written with its province, `{name}` and `{province}`
+    /// filled in; `{name}, {province}` unless the language says otherwise.
+    place: Option<String>,
     /// By position: how readers see each city.
     displays: Vec<String>,
     by_key: HashMap<String, CityId>,
@@ -68,9 +80,16 @@ pub struct CityRegistry {
 
 impl CityRegistry {
     /// Cities are kept in key order, so every listing of them is stable.
-    pub fn new(mut cities: Vec<City>) -> CityRegistry {
+    pub fn new(cities: Vec<City>) -> CityRegistry {
+        CityRegistry::with_place(cities, None)
+    }
+
+    fn with_place(mut cities: Vec<City>, place: Option<String>) -> CityRegistry {
         cities.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut registry = CityRegistry::default();
+        let mut registry = CityRegistry {
+            place,
+            ..CityRegistry::default()
+        };
         for (index, city) in cities.iter().enumerate() {
             let id = CityId(index as u32);
             registry.by_key.insert(fold(&city.key), id);
@@ -81,7 +100,11 @@ impl CityRegistry {
                 }
             }
         }
-        registry.displays = cities.iter().map(|city| display(city, &cities)).collect();
+        let place = registry.place.as_deref().unwrap_or(DEFAULT_PLACE);
+        registry.displays = cities
+            .iter()
+            .map(|city| display(city, &cities, place))
+            .collect();
         registry.cities = cities;
         registry
     }
@@ -90,21 +113,27 @@ impl CityRegistry {
     /// by its name, and its province's, in that language where there is
     /// one. Made from the registry as config.toml declares it, never from
     /// another made so.
-    pub fn in_language(&self, code: &str, provinces: &ProvinceNames) -> CityRegistry {
+    /// `place` writes a city with its province, for the two Taizhous. A
+    /// city's `display` is kept only where it has no name of the language.
+    pub fn in_language(&self, code: &str, provinces: &ProvinceNames, place: &str) -> CityRegistry {
         let cities = self
             .cities
             .iter()
-            .map(|city| City {
-                name: city.names.get(code).unwrap_or(&city.name).clone(),
-                province: provinces
-                    .get(&city.province)
-                    .and_then(|names| names.get(code))
-                    .unwrap_or(&city.province)
-                    .clone(),
-                ..city.clone()
+            .map(|city| {
+                let local = city.names.get(code);
+                City {
+                    name: local.unwrap_or(&city.name).clone(),
+                    province: provinces
+                        .get(&city.province)
+                        .and_then(|names| names.get(code))
+                        .unwrap_or(&city.province)
+                        .clone(),
+                    display: city.display.clone().filter(|_| local.is_none()),
+                    ..city.clone()
+                }
             })
             .collect();
-        CityRegistry::new(cities)
+        CityRegistry::with_place(cities, Some(place.to_string()))
     }
 
     /// How readers see the city: its `display` name if it has one; its name
@@ -162,7 +191,10 @@ impl CityRegistry {
     }
 }
 
-fn display(city: &City, all: &[City]) -> String {
+/// A city with its province, in English.
+const DEFAULT_PLACE: &str = "{name}, {province}";
+
+fn display(city: &City, all: &[City], place: &str) -> String {
     if let Some(display) = &city.display {
         return display.clone();
     }
@@ -171,7 +203,9 @@ fn display(city: &City, all: &[City]) -> String {
         .filter(|other| other.name.trim().eq_ignore_ascii_case(city.name.trim()))
         .count();
     if shared > 1 {
-        format!("{}, {}", city.name, city.province)
+        place
+            .replace("{name}", &city.name)
+            .replace("{province}", &city.province)
     } else {
         city.name.clone()
     }
@@ -193,6 +227,7 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             display: None,
             names: BTreeMap::new(),
+            position: None,
         }
     }
 

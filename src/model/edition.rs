@@ -55,8 +55,7 @@ impl Editions {
     ) -> (Editions, Diagnostics) {
         let mut by_edition: Vec<Vec<Arc<Article>>> = places.iter().map(|_| Vec::new()).collect();
         for article in articles {
-            let index = article.edition.index().min(by_edition.len() - 1);
-            by_edition[index].push(article);
+            by_edition[article.edition.index()].push(article);
         }
         let mut problems = Diagnostics::default();
         let sites: Vec<Site> = places
@@ -73,7 +72,11 @@ impl Editions {
             groups: Vec::new(),
             sites,
         };
-        problems.extend(editions.link_translations());
+        // With one language every article is in one edition, whatever its
+        // `lang`: there is nothing to link.
+        if editions.sites.len() > 1 {
+            problems.extend(editions.link_translations());
+        }
         (editions, problems)
     }
 

@@ -4,13 +4,15 @@
 mod article;
 mod city;
 mod edition;
+mod partnership;
 pub mod paths;
 mod site;
 pub mod slug;
 
 pub use article::{Article, PublishedDate, Topic, YearMonth};
-pub use city::{City, CityId, CityLookup, CityRegistry, ProvinceNames};
+pub use city::{City, CityId, CityLookup, CityRegistry, Position, ProvinceNames};
 pub use edition::{EditionId, EditionPlace, Editions};
+pub use partnership::{PairId, Partnership, Partnerships};
 pub use site::{
     ArticleId, MonthArchive, MonthId, Partner, Site, TopicId, TopicIndex, TopicNames, YearArchive,
     YearId,

@@ -9,6 +9,8 @@ pub const CITIES: &str = "cities/";
 pub const ARCHIVE: &str = "archive/";
 /// Every topic.
 pub const TOPICS: &str = "topics/";
+/// Every pair of partner cities, with the map of them all.
+pub const PARTNERSHIPS: &str = "partnerships/";
 /// The page a web server shows for a missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The feed of the whole site.
@@ -48,6 +50,19 @@ pub fn topic(slug: &str) -> String {
 pub fn topic_feed(slug: &str) -> String {
     format!("{TOPICS}{slug}/{SITE_FEED}")
 }
+
+/// The page of the articles two cities share: `partnerships/wuxi--xuzhou/`,
+/// the keys in the order given (their sorted order, by the model).
+pub fn partnership(a: &str, b: &str) -> String {
+    format!("{PARTNERSHIPS}{a}{PAIR_JOIN}{b}/")
+}
+
+pub fn partnership_feed(a: &str, b: &str) -> String {
+    format!("{}{SITE_FEED}", partnership(a, b))
+}
+
+/// Between the two keys of a pair: a city key never holds two hyphens in a row.
+pub const PAIR_JOIN: &str = "--";
 
 /// Page `number` of a list whose first page is at `base`.
 pub fn pager(base: &str, number: usize) -> String {
@@ -95,5 +110,10 @@ mod tests {
         assert_eq!(year(987), "archive/0987/");
         assert_eq!(month(2020, 6), "archive/2020/06/");
         assert_eq!(city_feed("xuzhou"), "cities/xuzhou/atom.xml");
+        assert_eq!(partnership("wuxi", "xuzhou"), "partnerships/wuxi--xuzhou/");
+        assert_eq!(
+            partnership_feed("wuxi", "xuzhou"),
+            "partnerships/wuxi--xuzhou/atom.xml"
+        );
     }
 }

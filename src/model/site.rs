@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::partnership::{PairId, Partnership, Partnerships};
 use super::{Article, CityId, CityRegistry, YearMonth};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::CONTENT_DIR;
@@ -13,6 +14,10 @@ use crate::layout::CONTENT_DIR;
 pub struct ArticleId(u32);
 
 impl ArticleId {
+    pub(super) fn new(index: usize) -> ArticleId {
+        ArticleId(index as u32)
+    }
+
     pub fn index(self) -> usize {
         self.0 as usize
     }
@@ -78,6 +83,7 @@ pub struct Site {
     archive: Vec<YearArchive>,
     /// By slug.
     topics: Vec<TopicIndex>,
+    partnerships: Partnerships,
 }
 
 impl Site {
@@ -103,6 +109,7 @@ impl Site {
             partners: partners(&cities, &articles),
             archive: archive(&articles),
             topics: topics(&articles, topic_names),
+            partnerships: Partnerships::new(&articles),
             all,
             by_city,
             cities,
@@ -141,6 +148,25 @@ impl Site {
     /// Partner cities, most shared articles first, then by key.
     pub fn partners_of(&self, city: CityId) -> &[Partner] {
         &self.partners[city.index()]
+    }
+
+    pub fn partnerships(&self) -> &Partnerships {
+        &self.partnerships
+    }
+
+    /// Every pair, most shared articles first; then the one with the
+    /// newest article; then by the cities' names.
+    pub fn pairs_by_activity(&self) -> Vec<PairId> {
+        let mut pairs: Vec<(PairId, &Partnership)> = self.partnerships.iter().collect();
+        let names = |pair: &Partnership| pair.cities.map(|city| self.cities.display(city));
+        pairs.sort_by(|(_, a), (_, b)| {
+            b.articles
+                .len()
+                .cmp(&a.articles.len())
+                .then_with(|| a.latest().cmp(&b.latest()))
+                .then_with(|| names(a).cmp(&names(b)))
+        });
+        pairs.into_iter().map(|(id, _)| id).collect()
     }
 
     /// Every year with articles, newest first.
@@ -368,6 +394,7 @@ mod tests {
             aliases: vec![],
             display: None,
             names: Default::default(),
+            position: None,
         };
         CityRegistry::new(vec![city("wuxi"), city("xuzhou"), city("suzhou")])
     }

@@ -33,7 +33,7 @@ pub(crate) struct Renderer<'a> {
 struct PageContext<'a, T: Serialize> {
     site: &'a SiteView<'a>,
     page: PageMeta<'a>,
-    /// Every word of the theme in the site's language: `i18n.newer`.
+    /// Every word of the theme in the page's edition's language: `i18n.newer`.
     i18n: &'a BTreeMap<String, String>,
     #[serde(flatten)]
     body: T,

@@ -228,7 +228,7 @@ impl<'a> ArticleView<'a> {
 pub struct Pagination {
     pub current: usize,
     pub total: usize,
-    /// `Page 2 of 5`, in the site's language.
+    /// `Page 2 of 5`, in the page's language.
     pub text: String,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,

@@ -58,7 +58,10 @@ impl Kind for CityPage {
             })
             .collect();
         let i18n = renderer.i18n();
-        let place = format!("{}, {}", city.name, city.province);
+        let place = i18n.format(
+            "city_in_province",
+            &[("name", &city.name), ("province", &city.province)],
+        );
         let count = site.articles_in(id).len();
         let listing = Listing {
             title: city.display.to_string(),

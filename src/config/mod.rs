@@ -1,6 +1,8 @@
 //! `config.toml`: read as raw TOML, then checked once into a `Config` whose
 //! values the rest of the pipeline can trust.
 
+mod map;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::num::NonZeroUsize;
@@ -13,6 +15,7 @@ use crate::diagnostics::{closest, Diagnostic, Diagnostics, SourceSpan};
 use crate::i18n::{language_code, TranslationError, Translations};
 use crate::layout::CONFIG_FILE;
 use crate::model::{slug, City, CityRegistry, EditionId, ProvinceNames, TopicNames};
+pub use map::{Background, MapSettings, PartnershipNote, PartnershipNotes};
 
 const DEFAULT_PAGINATE_BY: usize = 10;
 
@@ -38,6 +41,10 @@ struct RawConfig {
     editions: BTreeMap<Spanned<String>, RawEdition>,
     #[serde(default)]
     provinces: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    partnerships: BTreeMap<Spanned<String>, map::RawPartnership>,
+    #[serde(default)]
+    map: map::RawMap,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -73,6 +80,8 @@ struct RawCity {
     /// The city's name in other languages, by language code: `{ zh = "徐州" }`.
     #[serde(default)]
     names: BTreeMap<String, String>,
+    lat: Option<Spanned<f64>>,
+    lon: Option<Spanned<f64>>,
 }
 
 /// The site's settings, checked.
@@ -92,6 +101,11 @@ pub struct Config {
     pub city_declarations: HashMap<String, SourceSpan>,
     /// Provinces in other languages: `Jiangsu` → `zh` → `江苏省`.
     pub province_names: ProvinceNames,
+    /// What config.toml says of pairs of cities, by `a--b`.
+    pub partnership_notes: PartnershipNotes,
+    pub map: MapSettings,
+    /// What is allowed but probably a mistake, found while reading it.
+    pub warnings: Diagnostics,
 }
 
 /// A language the site is published in, and so one edition of it.
@@ -230,6 +244,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             // Every name matches, in whichever language an editor writes it.
             let mut aliases = city.aliases;
             aliases.extend(city.names.values().cloned());
+            let position = map::position(city.lat, city.lon, key.get_ref(), &mut problem);
             cities.push(City {
                 key: key.into_inner(),
                 name: city.name,
@@ -237,6 +252,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
                 aliases,
                 display: city.display,
                 names: city.names,
+                position,
             });
         } else {
             problem(
@@ -249,6 +265,8 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             );
         }
     }
+    let keys: Vec<&str> = cities.iter().map(|city| city.key.as_str()).collect();
+    let partnership_notes = map::partnership_notes(raw.partnerships, &keys, &mut problem);
     for key in raw.editions.keys() {
         if !tags.iter().any(|tag| language_code(tag) == *key.get_ref()) {
             problem(
@@ -262,12 +280,13 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             );
         }
     }
-    let languages = tags
+    let several = tags.len() > 1;
+    let languages: Vec<Language> = tags
         .into_iter()
         .enumerate()
         .map(|(index, tag)| {
             let code = language_code(&tag);
-            let i18n = translations(&code, &raw.translations, &mut problem);
+            let i18n = translations(&code, &raw.translations, several, &mut problem);
             let edition = raw
                 .editions
                 .iter()
@@ -296,7 +315,9 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
             }
         })
         .collect();
+    let warnings = language_warnings(&raw.translations, &raw.editions, &languages, text);
     let config = Config {
+        warnings,
         languages,
         base_url,
         paginate_by,
@@ -305,8 +326,48 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         extra: raw.extra,
         city_declarations,
         province_names: raw.provinces,
+        partnership_notes,
+        map: map::map_settings(raw.map, &mut problem),
     };
     problems.into_result((config, CityRegistry::new(cities)))
+}
+
+/// `[translations.<code>]` for a language the site is not in, and a second
+/// language without a title of its own.
+fn language_warnings(
+    translations: &BTreeMap<Spanned<String>, BTreeMap<String, String>>,
+    editions: &BTreeMap<Spanned<String>, RawEdition>,
+    languages: &[Language],
+    text: &str,
+) -> Diagnostics {
+    let codes: Vec<&str> = languages.iter().map(|l| l.code.as_str()).collect();
+    let unused = translations
+        .keys()
+        .filter(|key| !codes.contains(&key.get_ref().as_str()));
+    let mut warnings: Diagnostics = unused
+        .map(|key| {
+            Diagnostic::warning(format!(
+                "[translations.{}] is for a language the site is not in, so nothing uses it",
+                key.get_ref()
+            ))
+            .in_file(CONFIG_FILE)
+            .at(SourceSpan::locate(text, key.span()))
+            .help(format!(
+                "name a language of the site by its code: {}",
+                codes.join(", ")
+            ))
+        })
+        .collect();
+    for language in &languages[1..] {
+        if !editions.keys().any(|key| *key.get_ref() == language.code) {
+            warnings.push(
+                Diagnostic::warning(format!("the `{}` edition has no title of its own", language.code))
+                    .in_file(CONFIG_FILE)
+                    .help(format!("its pages show `title` and `description` as they are; give them in its language under [editions.{}]", language.code)),
+            );
+        }
+    }
+    warnings
 }
 
 /// The site's language tags: `languages`, or `language`, or English. Each
@@ -370,10 +431,12 @@ fn language_tags(
 fn translations(
     code: &str,
     overrides: &BTreeMap<Spanned<String>, BTreeMap<String, String>>,
+    several: bool,
     problem: &mut impl FnMut(std::ops::Range<usize>, String, &str),
 ) -> Translations {
     let overrides = overrides.iter().find(|(key, _)| key.get_ref() == code);
-    Translations::load(code, overrides.map(|(_, strings)| strings)).unwrap_or_else(|error| {
+    let strings = overrides.map(|(_, strings)| strings);
+    Translations::load(code, strings, several).unwrap_or_else(|error| {
         let span = overrides.map_or(0..0, |(key, _)| key.span());
         let (message, help) = match error {
             TranslationError::Missing(keys) => (
@@ -389,7 +452,7 @@ fn translations(
             ),
         };
         problem(span, message, &help);
-        Translations::load("en", None).expect("the English table is complete")
+        Translations::load("en", None, several).expect("the English table is complete")
     })
 }
 
