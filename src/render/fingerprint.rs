@@ -48,7 +48,9 @@ impl<'a> Fingerprinter<'a> {
     /// Everything about `page`, a page of this edition, that its bytes depend on.
     pub fn of(&self, page: &Page) -> u64 {
         let mut hasher = DefaultHasher::new();
-        (&page.path, page.number(), self.site.has_topics()).hash(&mut hasher);
+        // The navigation links to the topics and the partnerships when there are any.
+        let has_pairs = !self.site.partnerships().is_empty();
+        (&page.path, page.number(), self.site.has_topics(), has_pairs).hash(&mut hasher);
         page.languages.hash(&mut hasher);
         page.kind.fingerprint(page, self, &mut hasher);
         hasher.finish()

@@ -9,6 +9,7 @@ mod escape;
 mod feed;
 pub mod fingerprint;
 pub mod kinds;
+pub mod map;
 pub mod plan;
 mod renderer;
 pub mod theme;

@@ -7,15 +7,17 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::feed::{self, Feed};
+use super::map::{self, Backdrop, Dot, Line, Map};
 use super::plan::Page;
 use super::theme::Theme;
 use super::views::{
-    Alternate, ArticleCard, CityLink, LanguageLink, PageMeta, Pagination, Place, SiteView,
+    Alternate, ArticleCard, CityLink, LanguageLink, PageMeta, Pagination, PairLink, PairView,
+    Place, SiteView,
 };
 use crate::config::{BaseUrl, Config};
 use crate::diagnostics::Diagnostic;
 use crate::i18n::Translations;
-use crate::model::{paths, ArticleId, CityId, EditionId, Editions, Site};
+use crate::model::{paths, ArticleId, CityId, EditionId, Editions, PairId, Site};
 
 pub(crate) struct Renderer<'a> {
     editions: &'a Editions,
@@ -228,6 +230,139 @@ impl<'a> Renderer<'a> {
 
     pub fn city_link(&self, id: CityId) -> CityLink<'a> {
         CityLink::new(self.site, &self.place.home, id)
+    }
+
+    /// The address of a pair's page.
+    pub fn pair_url(&self, id: PairId) -> String {
+        let registry = self.site.cities();
+        let [a, b] = self
+            .site
+            .partnerships()
+            .get(id)
+            .cities
+            .map(|c| &registry.get(c).key);
+        self.url(&paths::partnership(a, b))
+    }
+
+    /// The view of a pair of partner cities.
+    pub fn pair(&self, id: PairId) -> PairView<'a> {
+        let pair = self.site.partnerships().get(id);
+        let [a, b] = pair.cities.map(|city| self.city_link(city));
+        let i18n = self.i18n();
+        let both = |a: &str, b: &str| i18n.format("pair_title", &[("a", &a), ("b", &b)]);
+        let note =
+            self.config
+                .partnership_notes
+                .get(&format!("{}{}{}", a.key, paths::PAIR_JOIN, b.key));
+        let since = note.and_then(|n| n.since);
+        let date = |id: ArticleId| self.site.article(id).date;
+        let (first, latest) = (date(pair.first()), date(pair.latest()));
+        PairView {
+            title: both(a.display, b.display),
+            provinces: if a.province == b.province {
+                a.province.to_string()
+            } else {
+                both(a.province, b.province)
+            },
+            url: self.url(&paths::partnership(a.key, b.key)),
+            feed_url: self.url(&paths::partnership_feed(a.key, b.key)),
+            count: pair.articles.len(),
+            count_text: i18n.articles(pair.articles.len()),
+            first: first.iso_date(),
+            first_display: i18n.date(first.day()),
+            latest: latest.iso_date(),
+            latest_display: i18n.date(latest.day()),
+            since,
+            since_text: since.map(|year| i18n.format("partners_since", &[("year", &year)])),
+            description: note.and_then(|n| n.description.as_deref()),
+            a,
+            b,
+        }
+    }
+
+    /// The pairs among `cities`, as an article naming them links them.
+    pub fn pair_links(&self, cities: &[CityId]) -> Vec<PairLink> {
+        let (pairs, registry) = (self.site.partnerships(), self.site.cities());
+        let mut links = Vec::new();
+        for (i, &a) in cities.iter().enumerate() {
+            for &b in &cities[i + 1..] {
+                let Some(id) = pairs.of(a, b) else { continue };
+                let [a, b] = pairs.get(id).cities;
+                let names = [("a", &registry.display(a)), ("b", &registry.display(b))];
+                let names: [(&str, &dyn std::fmt::Display); 2] =
+                    [(names[0].0, names[0].1), (names[1].0, names[1].1)];
+                links.push(PairLink {
+                    title: self.i18n().format("pair_title", &names),
+                    url: self.pair_url(id),
+                });
+            }
+        }
+        links
+    }
+
+    /// What is written under a map: its background's caption.
+    pub fn map_caption(&self) -> Option<&'a str> {
+        let background = self.config.map.background.as_ref()?;
+        Some(background.caption.as_str()).filter(|caption| !caption.is_empty())
+    }
+
+    /// A map of `cities` and the `pairs` between them, unless the site turns maps off.
+    pub fn map(&self, cities: &[CityId], pairs: &[PairId]) -> Option<String> {
+        if !self.config.map.enabled || cities.is_empty() {
+            return None;
+        }
+        let i18n = self.i18n();
+        let registry = self.site.cities();
+        let dots = cities
+            .iter()
+            .map(|&id| {
+                let city = registry.get(id);
+                let count = self.site.articles_in(id).len();
+                let name = registry.display(id);
+                Dot {
+                    label: name,
+                    title: i18n.format(
+                        "name_count",
+                        &[("name", &name), ("count", &i18n.articles(count))],
+                    ),
+                    url: self.url(&city.path()),
+                    count,
+                    position: city.position,
+                }
+            })
+            .collect();
+        let at = |city: CityId| cities.iter().position(|c| *c == city);
+        let lines = pairs
+            .iter()
+            .filter_map(|&id| {
+                let pair = self.site.partnerships().get(id);
+                let view = self.pair(id);
+                Some(Line {
+                    from: at(pair.cities[0])?,
+                    to: at(pair.cities[1])?,
+                    shared: pair.articles.len(),
+                    title: i18n.format(
+                        "name_count",
+                        &[("name", &view.title), ("count", &view.count_text)],
+                    ),
+                    url: view.url,
+                })
+            })
+            .collect();
+        let background = self.config.map.background.as_ref();
+        let backdrop_url = background.map(|b| self.root().join(&b.path));
+        let map = Map {
+            label: i18n.get("map_label"),
+            dots,
+            lines,
+            backdrop: background
+                .zip(backdrop_url.as_deref())
+                .map(|(b, url)| Backdrop {
+                    url,
+                    bounds: b.bounds,
+                }),
+        };
+        Some(map::svg(&map))
     }
 
     /// The Atom feed at `page` of the newest of `ids`, following the HTML

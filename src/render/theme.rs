@@ -33,6 +33,8 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
     "month.html",
     "topics.html",
     "topic.html",
+    "partnerships.html",
+    "partnership.html",
     "404.html",
 );
 

@@ -35,6 +35,8 @@ pub struct SiteView<'a> {
     pub home_url: String,
     pub feed_url: String,
     pub has_topics: bool,
+    /// Whether any two cities share an article, and so `/partnerships/` exists.
+    pub has_partnerships: bool,
     pub extra: &'a toml::Table,
 }
 
@@ -48,6 +50,7 @@ impl<'a> SiteView<'a> {
             home_url: place.home.to_string(),
             feed_url: place.home.join(paths::SITE_FEED),
             has_topics: site.has_topics(),
+            has_partnerships: !site.partnerships().is_empty(),
             extra: &config.extra,
         }
     }
@@ -143,6 +146,49 @@ impl<'a> CityLink<'a> {
             url: base_url.join(&city.path()),
         }
     }
+}
+
+/// A pair of partner cities: `pair` on its page, and each of `pairs`.
+#[derive(Debug, Serialize)]
+pub struct PairView<'a> {
+    pub a: CityLink<'a>,
+    pub b: CityLink<'a>,
+    /// `Wuxi and Xuzhou`, `无锡与徐州`.
+    pub title: String,
+    /// `Jiangsu`, or `Jiangsu and Qinghai` for a pair across provinces.
+    pub provinces: String,
+    pub url: String,
+    pub feed_url: String,
+    pub count: usize,
+    /// `3 articles`, `3篇`.
+    pub count_text: String,
+    /// The dates of the first and the latest shared article: `2020-06-09`, and as readers see them.
+    pub first: String,
+    pub first_display: String,
+    pub latest: String,
+    pub latest_display: String,
+    /// From `[partnerships."a--b"]` in config.toml.
+    pub since: Option<i32>,
+    /// `Partners since 2010`, `2010年结对`.
+    pub since_text: Option<String>,
+    pub description: Option<&'a str>,
+}
+
+/// A partner city on a city's page, with the pair's page.
+#[derive(Debug, Serialize)]
+pub struct PartnerView<'a> {
+    #[serde(flatten)]
+    pub city: CityLink<'a>,
+    /// How many articles the two share.
+    pub count: usize,
+    pub pair_url: String,
+}
+
+/// A pair an article names, linked to its page.
+#[derive(Debug, Serialize)]
+pub struct PairLink {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -12,7 +12,7 @@ use crate::model::ArticleId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
-use crate::render::views::{ArticleCard, ArticleView, LanguageLink};
+use crate::render::views::{ArticleCard, ArticleView, LanguageLink, PairLink};
 use crate::render::FileKind;
 
 const TEMPLATE: &str = "article.html";
@@ -31,6 +31,8 @@ struct ArticleBody<'a> {
     related: Vec<ArticleCard<'a>>,
     /// The article in the site's other languages.
     translations: Vec<LanguageLink<'a>>,
+    /// The pairs of the cities it names.
+    partnerships: Vec<PairLink>,
 }
 
 impl Kind for ArticlePage {
@@ -62,6 +64,7 @@ impl Kind for ArticlePage {
                 .into_iter()
                 .map(|id| renderer.card(id))
                 .collect(),
+            partnerships: renderer.pair_links(&article.cities),
             translations: renderer
                 .language_links(page)
                 .into_iter()

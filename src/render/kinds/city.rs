@@ -7,11 +7,11 @@ use serde::Serialize;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::model::CityId;
+use crate::model::{CityId, PairId};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
-use crate::render::views::{CityCount, CityLink};
+use crate::render::views::{CityLink, PartnerView};
 use crate::render::FileKind;
 
 const TEMPLATE: &str = "city.html";
@@ -26,7 +26,10 @@ struct CityExtra<'a> {
     /// `3 articles`, `3篇`.
     count_text: String,
     feed_url: String,
-    partners: Vec<CityCount<'a>>,
+    partners: Vec<PartnerView<'a>>,
+    /// The city and its partners, on the list's first page only.
+    map_svg: Option<String>,
+    map_caption: Option<&'a str>,
 }
 
 impl Kind for CityPage {
@@ -49,14 +52,29 @@ impl Kind for CityPage {
         let site = renderer.site();
         let CityPage(id) = self;
         let city = renderer.city_link(id);
+        let pairs: Vec<PairId> = site
+            .partners_of(id)
+            .iter()
+            .filter_map(|partner| site.partnerships().of(id, partner.city))
+            .collect();
         let partners = site
             .partners_of(id)
             .iter()
-            .map(|partner| CityCount {
+            .zip(&pairs)
+            .map(|(partner, &pair)| PartnerView {
                 city: renderer.city_link(partner.city),
                 count: partner.shared,
+                pair_url: renderer.pair_url(pair),
             })
             .collect();
+        let map_svg = (page.number() == 1 && !pairs.is_empty())
+            .then(|| {
+                let cities: Vec<CityId> = std::iter::once(id)
+                    .chain(site.partners_of(id).iter().map(|p| p.city))
+                    .collect();
+                renderer.map(&cities, &pairs)
+            })
+            .flatten();
         let i18n = renderer.i18n();
         let place = i18n.format(
             "city_in_province",
@@ -73,6 +91,8 @@ impl Kind for CityPage {
                 count_text: i18n.articles(count),
                 city,
                 partners,
+                map_svg,
+                map_caption: renderer.map_caption(),
             },
         };
         renderer.list(TEMPLATE, page, listing)
@@ -83,8 +103,9 @@ impl Kind for CityPage {
         fingerprinter
             .on_page(page, site.articles_in(self.0))
             .hash(hasher);
+        // The map shows each partner sized by all its articles.
         for partner in site.partners_of(self.0) {
-            (partner.city, partner.shared).hash(hasher);
+            (partner.city, partner.shared, site.articles_in(partner.city).len()).hash(hasher);
         }
     }
 }
