@@ -144,6 +144,7 @@ fn a_generated_site_builds_correct_city_and_month_indexes() {
     }
 
     assert_eq!(list_titles(&site, BASE, ""), expected(published.clone()));
+    check_pairs(&site, &published);
     let archive = site.page("archive/index.html");
     let years: Vec<String> = select(&archive, ".archive-year h2 a")
         .iter()
@@ -155,5 +156,50 @@ fn a_generated_site_builds_correct_city_and_month_indexes() {
             .rev()
             .map(|y| y.to_string())
             .collect::<Vec<_>>()
+    );
+}
+
+/// Every pair page lists exactly the articles naming both cities, and a
+/// pair page exists for every pair that shares one and for no other.
+fn check_pairs(site: &Site, published: &[&Generated]) {
+    let mut pairs: BTreeMap<String, Vec<&Generated>> = BTreeMap::new();
+    for g in published {
+        for (i, a) in g.cities.iter().enumerate() {
+            for b in &g.cities[i + 1..] {
+                let mut keys = [format!("city-{a}"), format!("city-{b}")];
+                keys.sort();
+                pairs.entry(keys.join("--")).or_default().push(g);
+            }
+        }
+    }
+    assert!(pairs.len() > 100, "the corpus should have many pairs");
+    let folders: Vec<String> = std::fs::read_dir(site.output().join("partnerships"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut folders = folders;
+    folders.sort();
+    assert_eq!(folders, pairs.keys().cloned().collect::<Vec<_>>());
+    for (pair, items) in pairs {
+        let listed = list_titles(site, BASE, &format!("partnerships/{pair}/"));
+        assert_eq!(listed, expected(items), "{pair}");
+        let feed = site.read(&format!("partnerships/{pair}/atom.xml"));
+        roxmltree::Document::parse(&feed).unwrap_or_else(|e| panic!("{pair}: {e}"));
+    }
+    let index = site.page("partnerships/index.html");
+    let counts: Vec<usize> = select(&index, ".pairs .pair-meta")
+        .iter()
+        .map(|meta| {
+            let text = text(meta);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let at = words.iter().position(|w| w.starts_with("article")).unwrap();
+            words[at - 1].parse().unwrap()
+        })
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] >= w[1]),
+        "most active first: {counts:?}"
     );
 }

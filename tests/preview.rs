@@ -413,6 +413,17 @@ impl RandomSite {
             "name = \"City 1\"\n",
             "name = \"City 1\"\nnames = { zh = \"一号城\" }\n",
         );
+        // Three of the four cities in use are on the map; the fourth goes beneath it.
+        let config = (0..3).fold(config, |config, i| {
+            config.replace(
+                &format!("name = \"City {i}\"\n"),
+                &format!(
+                    "name = \"City {i}\"\nlat = {}\nlon = {}\n",
+                    30 + i,
+                    110 + 3 * i
+                ),
+            )
+        });
         site.write("config.toml", &format!("{LANGUAGES}{config}"));
         let mut random = RandomSite {
             site,

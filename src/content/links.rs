@@ -1,13 +1,14 @@
 //! Links between pages of the site, written in Markdown as
 //! `@/news/2020/agreement.md` (another content file), `@city/xuzhou` (a city
-//! page) or `/archive/2020/06/` (any page, by its path from the site root).
+//! page), `@pair/wuxi--xuzhou` (a pair's page) or `/archive/2020/06/` (any
+//! page, by its path from the site root).
 
 use std::collections::HashMap;
 
 use super::markdown::{LinkResolver, Resolution};
 use crate::config::BaseUrl;
 use crate::diagnostics::closest;
-use crate::model::{CityLookup, CityRegistry};
+use crate::model::{paths, CityLookup, CityRegistry};
 
 /// Where a content file is published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub struct ContentLinks<'a> {
 }
 
 const HELP: &str =
-    "link to an article as `@/<path from content/>.md` and to a city as `@city/<key>`";
+    "link to an article as `@/<path from content/>.md`, to a city as `@city/<key>` and to a pair as `@pair/<key>--<key>`";
 
 /// The links of one article: a city link goes to the city's page in the
 /// article's own edition.
@@ -55,6 +56,8 @@ impl ContentLinks<'_> {
             self.article(file, fragment)
         } else if let Some(city) = link.strip_prefix("@city/") {
             self.city(city.trim_end_matches('/'), fragment, prefix)
+        } else if let Some(pair) = link.strip_prefix("@pair/") {
+            self.pair(pair.trim_end_matches('/'), fragment, prefix)
         } else if link.starts_with('@') {
             broken(
                 format!("`{destination}` is not a kind of link Concord knows"),
@@ -102,6 +105,36 @@ impl ContentLinks<'_> {
                 format!("there is no city `{reference}`"),
                 "use the key of a city declared in config.toml, like `@city/xuzhou`".into(),
             ),
+        }
+    }
+
+    /// A pair's page exists only if an article names both cities, which is
+    /// known once every article is read: the link is checked then, like a
+    /// site path.
+    fn pair(&self, pair: &str, fragment: &str, prefix: &str) -> Resolution {
+        let Some((a, b)) = pair.split_once(paths::PAIR_JOIN) else {
+            return broken(
+                format!("`@pair/{pair}` does not name two cities"),
+                "join the two city keys with `--`, like `@pair/wuxi--xuzhou`".into(),
+            );
+        };
+        let mut keys = Vec::with_capacity(2);
+        for reference in [a, b] {
+            match self.cities.resolve(reference) {
+                CityLookup::Found(id) => keys.push(self.cities.get(id).key.as_str()),
+                CityLookup::Ambiguous(_) | CityLookup::Unknown { .. } => {
+                    return broken(
+                        format!("there is no city `{reference}`"),
+                        "name two cities declared in config.toml by their keys, like `@pair/wuxi--xuzhou`".into(),
+                    )
+                }
+            }
+        }
+        keys.sort_unstable();
+        let path = format!("{prefix}{}", paths::partnership(keys[0], keys[1]));
+        Resolution::SitePage {
+            url: format!("{}{fragment}", self.base_url.join(&path)),
+            path,
         }
     }
 

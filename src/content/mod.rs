@@ -17,7 +17,7 @@ use walkdir::WalkDir;
 use crate::config::{BaseUrl, Language, RawHtml};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
 use crate::layout::{relative_name, CONTENT_DIR};
-use crate::model::{Article, CityRegistry};
+use crate::model::{paths, Article, CityRegistry};
 pub use article::{parse as parse_article, Parsed, SiteTerms};
 use links::{ArticleLinks, ContentLinks, Target};
 
@@ -333,7 +333,11 @@ fn render_body(
                 .in_file(&display_path)
                 .at(at(link.range))
                 .label("broken link")
-                .help("link to a page the site has, such as `/archive/2020/06/`, or to a file in static/"),
+                .help(if link.path.contains(paths::PARTNERSHIPS) {
+                    "a pair has a page once an article names both its cities; link to one that has"
+                } else {
+                    "link to a page the site has, such as `/archive/2020/06/`, or to a file in static/"
+                }),
             path: link.path,
         })
         .collect();
