@@ -241,7 +241,12 @@ fn write_concord(
     config.push('\n');
     for city in 0..city_count {
         let province = PROVINCES[city % PROVINCES.len()];
-        let _ = writeln!(config, "[cities.city-{city}]\nname = \"City {city}\"\nnames = {{ zh = \"城市{city}\" }}\nprovince = \"{province}\"\naliases = [\"Town {city}\"]\n");
+        // Spread over eastern and western China, the same on every run.
+        let (lat, lon) = (
+            22.0 + (city * 7 % 20) as f64,
+            98.0 + (city * 13 % 24) as f64,
+        );
+        let _ = writeln!(config, "[cities.city-{city}]\nname = \"City {city}\"\nnames = {{ zh = \"城市{city}\" }}\nprovince = \"{province}\"\naliases = [\"Town {city}\"]\nlat = {lat}\nlon = {lon}\n");
     }
     write(&out.join("config.toml"), &config)?;
     for (i, article) in articles.iter().enumerate() {

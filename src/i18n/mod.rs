@@ -4,7 +4,7 @@
 //! so that templates get them ready in the page's language.
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
+use std::fmt::{Display, Write};
 
 use time::Date;
 
@@ -98,12 +98,32 @@ impl Translations {
     }
 
     /// The pattern under `key` with each `{name}` replaced by its value.
+    /// One pass over the pattern: every card's date is formatted so, and
+    /// a value is never read as a pattern itself.
     pub fn format(&self, key: &str, values: &[(&str, &dyn Display)]) -> String {
-        values
-            .iter()
-            .fold(self.get(key).to_string(), |text, (name, value)| {
-                text.replace(&format!("{{{name}}}"), &value.to_string())
-            })
+        let mut rest = self.get(key);
+        let mut out = String::with_capacity(rest.len() + 24);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let blank = after.find('}').map(|close| (&after[..close], close));
+            let value = blank.and_then(|(name, close)| {
+                let (_, value) = values.iter().find(|(known, _)| *known == name)?;
+                Some((value, close))
+            });
+            match value {
+                Some((value, close)) => {
+                    let _ = write!(out, "{value}");
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     pub fn month_name(&self, month: u8) -> &str {
@@ -193,6 +213,8 @@ mod tests {
             ("1 article".into(), "3 articles".into())
         );
         assert_eq!(zh.articles(3), "3篇");
+        let title = en.format("title_on_page", &[("title", &"{n} {oops"), ("n", &2)]);
+        assert_eq!(title, "{n} {oops (page 2)", "a value is never a pattern");
     }
 
     #[test]

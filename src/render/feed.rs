@@ -19,6 +19,17 @@ pub struct Feed<'a> {
     /// The language of the feed's edition.
     pub lang: &'a str,
     pub ids: &'a [ArticleId],
+    /// Whether entries carry the whole article or only its summary.
+    pub content: Content,
+}
+
+/// How much of each article a feed carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    Whole,
+    /// Title, link, dates, cities and summary: for the feeds of pairs, which
+    /// would otherwise repeat every article in full once per pair it names.
+    Summary,
 }
 
 /// The feed, with its articles' URLs under `home`, their edition's home.
@@ -50,13 +61,13 @@ pub fn atom(site: &Site, home: &BaseUrl, author: &str, feed: &Feed<'_>) -> Strin
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
     let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(author));
     for id in entries {
-        write_entry(&mut xml, site, home, *id);
+        write_entry(&mut xml, site, home, *id, feed.content);
     }
     xml.push_str("</feed>\n");
     xml
 }
 
-fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId) {
+fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId, content: Content) {
     let article = site.article(id);
     let url = escape(&home.join(&article.path()));
     let date = article.date.rfc3339();
@@ -89,10 +100,12 @@ fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId) {
             escape(&article.summary_html)
         );
     }
-    let _ = writeln!(
-        xml,
-        "    <content type=\"html\">{}</content>",
-        escape(&article.body_html)
-    );
+    if content == Content::Whole {
+        let _ = writeln!(
+            xml,
+            "    <content type=\"html\">{}</content>",
+            escape(&article.body_html)
+        );
+    }
     xml.push_str("  </entry>\n");
 }

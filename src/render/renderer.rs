@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::feed::{self, Feed};
+use super::feed::{self, Content, Feed};
 use super::map::{self, Backdrop, Dot, Line, Map};
 use super::plan::Page;
 use super::theme::Theme;
 use super::views::{
-    Alternate, ArticleCard, CityLink, LanguageLink, PageMeta, Pagination, PairLink, PairView,
-    Place, SiteView,
+    Alternate, ArticleCard, ArticleLine, CityLink, LanguageLink, PageMeta, Pagination, PairLink,
+    PairView, Place, SiteView,
 };
 use crate::config::{BaseUrl, Config};
 use crate::diagnostics::Diagnostic;
@@ -42,8 +42,8 @@ struct PageContext<'a, T: Serialize> {
 }
 
 #[derive(Serialize)]
-struct ListBody<'a, T: Serialize> {
-    articles: Vec<ArticleCard<'a>>,
+struct ListBody<I: Serialize, T: Serialize> {
+    articles: Vec<I>,
     pagination: Pagination,
     #[serde(flatten)]
     extra: T,
@@ -190,6 +190,17 @@ impl<'a> Renderer<'a> {
         page: &Page,
         listing: Listing<'_, T>,
     ) -> Result<String, Diagnostic> {
+        self.list_of(template, page, listing, |id| self.card(id))
+    }
+
+    /// One page of a listing whose articles are shown as `item` makes them.
+    pub fn list_of<T: Serialize, I: Serialize>(
+        &self,
+        template: &str,
+        page: &Page,
+        listing: Listing<'_, T>,
+        item: impl Fn(ArticleId) -> I,
+    ) -> Result<String, Diagnostic> {
         let pager = page.pager();
         let url = |number: usize| self.url(&paths::pager(&pager.base, number));
         let i18n = self.i18n();
@@ -211,7 +222,7 @@ impl<'a> Renderer<'a> {
             articles: pager
                 .on_page(listing.ids)
                 .iter()
-                .map(|id| self.card(*id))
+                .map(|id| item(*id))
                 .collect(),
             pagination,
             extra: listing.extra,
@@ -221,6 +232,18 @@ impl<'a> Renderer<'a> {
 
     pub fn card(&self, id: ArticleId) -> ArticleCard<'a> {
         ArticleCard::new(self.site, &self.place, self.site.article(id))
+    }
+
+    /// An article as a line of a timeline: its date and title.
+    pub fn line(&self, id: ArticleId) -> ArticleLine<'a> {
+        let article = self.site.article(id);
+        ArticleLine {
+            title: &article.title,
+            url: self.url(&article.path()),
+            date: article.date.iso_date(),
+            date_display: self.i18n().date(article.date.day()),
+            draft: article.draft,
+        }
     }
 
     /// How article pages and their cards see the edition.
@@ -367,13 +390,21 @@ impl<'a> Renderer<'a> {
 
     /// The Atom feed at `page` of the newest of `ids`, following the HTML
     /// page at `page_path` within the edition.
-    pub fn feed(&self, page: &Page, title: String, page_path: &str, ids: &[ArticleId]) -> String {
+    pub fn feed(
+        &self,
+        page: &Page,
+        title: String,
+        page_path: &str,
+        ids: &[ArticleId],
+        content: Content,
+    ) -> String {
         let feed = Feed {
             title,
             self_url: self.page_url(page),
             page_url: self.url(page_path),
             lang: &self.place.language.tag,
             ids,
+            content,
         };
         feed::atom(self.site, &self.place.home, self.title(), &feed)
     }

@@ -234,6 +234,17 @@ impl<'a> ArticleCard<'a> {
     }
 }
 
+/// An article as a timeline shows it, on a pair's page: the pair's two
+/// cities are the page's, so its card would repeat them on every line.
+#[derive(Debug, Serialize)]
+pub struct ArticleLine<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: String,
+    pub date_display: String,
+    pub draft: bool,
+}
+
 /// `article` on an article page: the card plus everything else it has.
 #[derive(Debug, Serialize)]
 pub struct ArticleView<'a> {

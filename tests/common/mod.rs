@@ -163,14 +163,19 @@ pub fn site_path(base_url: &str, url: &str) -> String {
 }
 
 /// Follows a paginated list from its first page through every `rel="next"`
-/// link, and returns the titles of the article cards on all its pages.
+/// link, and returns the titles of the articles (cards, or lines of a
+/// timeline) on all its pages.
 pub fn list_titles(site: &Site, base_url: &str, first_page: &str) -> Vec<String> {
     let mut titles = Vec::new();
     let mut path = first_page.to_string();
     let mut seen = 0;
     loop {
         let html = site.page(&format!("{path}index.html"));
-        titles.extend(select(&html, ".card .card-title a").iter().map(text));
+        titles.extend(
+            select(&html, ".card .card-title a, .timeline .timeline-title")
+                .iter()
+                .map(text),
+        );
         match attr(&html, "link[rel=next]", "href") {
             Some(next) => path = site_path(base_url, &next),
             None => return titles,

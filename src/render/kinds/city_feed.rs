@@ -8,6 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::CityId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
+use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +30,7 @@ impl Kind for CityFeed {
         let city = site.cities().get(self.0);
         let display = site.cities().display(self.0);
         let title = format!("{}: {display}", renderer.title());
-        Ok(renderer.feed(page, title, &city.path(), site.articles_in(self.0)))
+        Ok(renderer.feed(page, title, &city.path(), site.articles_in(self.0), Content::Whole))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

@@ -51,7 +51,7 @@ impl Kind for PairPage {
             ids: &renderer.site().partnerships().get(self.0).articles,
             extra: PairExtra { pair },
         };
-        renderer.list(TEMPLATE, page, listing)
+        renderer.list_of(TEMPLATE, page, listing, |id| renderer.line(id))
     }
 
     fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

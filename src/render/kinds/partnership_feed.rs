@@ -1,4 +1,5 @@
-//! A pair's Atom feed: the newest articles the two cities share.
+//! A pair's Atom feed: the newest articles the two cities share, as
+//! summaries (their cities' feeds carry them whole).
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
@@ -8,6 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{paths, PairId};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
+use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,8 @@ impl Kind for PairFeed {
         let title = format!("{}: {}", renderer.title(), pair.title);
         let [a, b] = [&pair.a.key, &pair.b.key];
         let ids = &renderer.site().partnerships().get(self.0).articles;
-        Ok(renderer.feed(page, title, &paths::partnership(a, b), ids))
+        let path = paths::partnership(a, b);
+        Ok(renderer.feed(page, title, &path, ids, Content::Summary))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

@@ -8,6 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
+use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ impl Kind for SiteFeed {
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let title = renderer.title().to_string();
-        Ok(renderer.feed(page, title, paths::HOME, renderer.site().all()))
+        Ok(renderer.feed(page, title, paths::HOME, renderer.site().all(), Content::Whole))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {

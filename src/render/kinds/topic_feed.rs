@@ -8,6 +8,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{paths, TopicId};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
+use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +28,7 @@ impl Kind for TopicFeed {
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
         let topic = renderer.site().topic(self.0);
         let title = format!("{}: {}", renderer.title(), topic.name);
-        Ok(renderer.feed(page, title, &paths::topic(&topic.slug), &topic.articles))
+        Ok(renderer.feed(page, title, &paths::topic(&topic.slug), &topic.articles, Content::Whole))
     }
 
     fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
