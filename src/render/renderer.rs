@@ -178,7 +178,7 @@ impl<'a> Renderer<'a> {
             number: page.number(),
             prev_url: None,
             next_url: None,
-            alternates: Alternate::of(&languages, self.config),
+            hreflang_links: Alternate::links(&Alternate::of(&languages, self.config)),
             languages,
         }
     }

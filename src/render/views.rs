@@ -1,7 +1,11 @@
 //! What templates see: borrowed, serialisable views of the model, with every
 //! URL already absolute under `base_url`. The README documents each field.
 
+use std::fmt::Write;
+
 use serde::Serialize;
+
+use super::escape::escape;
 
 use crate::config::{BaseUrl, Config, Language};
 use crate::model::{paths, Article, CityId, EditionId, Site};
@@ -80,6 +84,20 @@ pub struct Alternate<'a> {
 }
 
 impl<'a> Alternate<'a> {
+    /// The `<link>` elements of `<head>`.
+    pub fn links(alternates: &[Alternate<'_>]) -> String {
+        let mut html = String::new();
+        for alternate in alternates {
+            let _ = write!(
+                html,
+                "\n  <link rel=\"alternate\" hreflang=\"{}\" href=\"{}\">",
+                escape(alternate.hreflang),
+                escape(&alternate.url)
+            );
+        }
+        html
+    }
+
     /// None unless the page is in another language too.
     pub fn of(languages: &[LanguageLink<'a>], config: &Config) -> Vec<Alternate<'a>> {
         let same: Vec<&LanguageLink<'a>> = languages.iter().filter(|l| l.same).collect();
@@ -121,8 +139,11 @@ pub struct PageMeta<'a> {
     /// Every language of the site, with this page's URL in it; empty for a
     /// site of one language.
     pub languages: Vec<LanguageLink<'a>>,
-    /// The same page in other languages, for `hreflang` links.
-    pub alternates: Vec<Alternate<'a>>,
+    /// `<link rel="alternate" hreflang="…">` for each language the same
+    /// page is in, and `x-default`: written here rather than by templates,
+    /// as every page of a site in several languages has them and none
+    /// needs them otherwise. Empty when the page is in one language.
+    pub hreflang_links: String,
 }
 
 #[derive(Debug, Serialize)]
