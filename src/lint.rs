@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
-use crate::model::{Editions, Site};
+use crate::model::{CityId, Editions, Site};
 
 /// `complete` says whether every content file loaded: a city that only a
 /// file with errors names is not unused, so without every file no city is
@@ -26,7 +26,7 @@ pub fn site_warnings(editions: &Editions, config: &Config, complete: bool) -> Di
     for language in &config.languages {
         warnings.extend(cities_without_name(language, whose, config));
     }
-    warnings.extend(cities_without_position(editions.default_edition(), config));
+    warnings.extend(cities_without_position(editions, config));
     warnings.extend(config.warnings.clone());
     warnings.extend(articles_outside_their_folder(editions, config));
     warnings
@@ -59,15 +59,20 @@ fn articles_outside_their_folder(editions: &Editions, config: &Config) -> Diagno
 /// When some cities have coordinates, the others are probably forgotten:
 /// they are drawn in a row beneath the map. A site that gives none gets
 /// its network drawn in a circle, and no warning.
-fn cities_without_position(site: &Site, config: &Config) -> Diagnostics {
-    let cities = site.cities();
+fn cities_without_position(editions: &Editions, config: &Config) -> Diagnostics {
+    let cities = editions.default_edition().cities();
     let placed = cities.iter().filter(|(_, c)| c.position.is_some()).count();
     if !config.map.enabled || placed == 0 {
         return Diagnostics::default();
     }
+    let paired = |id: CityId| {
+        editions
+            .iter()
+            .any(|(_, site)| !site.partners_of(id).is_empty())
+    };
     cities
         .iter()
-        .filter(|(_, city)| city.position.is_none())
+        .filter(|(id, city)| city.position.is_none() && paired(*id))
         .map(|(_, city)| {
             let warning = Diagnostic::warning(format!(
                 "the city `{}` has no coordinates, so maps show it beneath the others",

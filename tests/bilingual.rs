@@ -374,16 +374,6 @@ fn style_sheet_and_sitemap_links_point_at_the_site_root() {
     );
 }
 
-fn check(site: &Site) -> (Option<i32>, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["check", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (output.status.code(), stderr(&output))
-}
-
 #[test]
 fn a_translation_key_twice_in_one_language_is_an_error_naming_both_files() {
     let site = bilingual_site();
@@ -393,7 +383,7 @@ fn a_translation_key_twice_in_one_language_is_an_error_naming_both_files() {
         "正文。\n",
     );
     let before = site.snapshot();
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(
         message.contains("`zh/again.md` and `zh/agreement.md` are in one language and both say `translation = \"agreement\"`"),
@@ -413,7 +403,7 @@ fn an_article_in_a_language_the_site_has_not_is_an_error_with_its_line() {
         "title = \"Des enseignants\"\ndate = 2020-06-10\ncities = [\"wuxi\"]\nlang = \"fr\"",
         "Texte.\n",
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(message.contains("content/fr.md:5:"), "{message}");
     assert!(
@@ -444,7 +434,7 @@ fn each_edition_may_have_its_own_title() {
         "config.toml",
         &format!("{config}\n[editions.fr]\ntitle = \"Nouvelles\"\n"),
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1));
     assert!(
         message.contains("[editions.fr] is not a language of the site"),
@@ -461,14 +451,14 @@ fn languages_are_checked() {
         "config.toml",
         &config.replace("\"zh-CN\", \"en\"", "\"zh-CN\", \"en\", \"zh-Hans\""),
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(
         message.contains("`zh-CN` and `zh-Hans` in `languages` are one language"),
         "{message}"
     );
     site.write("config.toml", &format!("language = \"en\"\n{config}"));
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(
         message.contains("sets both `language` and `languages`"),
@@ -478,7 +468,7 @@ fn languages_are_checked() {
         "config.toml",
         &config.replace("\"zh-CN\", \"en\"", "\"zh-CN\", \"fr\""),
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(
         message.contains("the theme has no words for language `fr`"),
@@ -489,7 +479,7 @@ fn languages_are_checked() {
 #[test]
 fn check_warns_about_a_city_without_a_name_in_a_site_language() {
     let site = bilingual_site();
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(0), "{message}");
     assert!(
         message.contains(
@@ -583,7 +573,7 @@ fn a_site_of_one_language_ignores_translation_keys() {
     };
     article("a.md", "en");
     article("b.md", "zh");
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(0), "{message}");
     site.build_ok(&[]);
     let cards: Vec<Option<String>> = select(&site.page("index.html"), ".card")
@@ -609,7 +599,7 @@ fn check_warns_about_what_is_probably_a_slip() {
         "title = \"Forgot the lang\"\ndate = 2020-06-10\ncities = [\"wuxi\"]",
         "Text.\n",
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(0), "{message}");
     for expected in [
         "[translations.fr] is for a language the site is not in",

@@ -242,13 +242,7 @@ fn cities_are_named_in_the_site_language_and_still_matched_by_every_name() {
 #[test]
 fn check_warns_about_cities_without_a_name_in_the_site_language() {
     let site = chinese_site("");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["check", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let message = stderr(&output);
+    let (_, message) = site.check_report();
     assert!(
         message.contains("warning: the city `wuxi` has no name in `zh`, the site's language"),
         "{message}"

@@ -384,16 +384,6 @@ fn a_background_is_drawn_under_the_network_with_its_caption() {
     assert_eq!(caption, ["审图号：GS(2024)0000号"]);
 }
 
-fn check(site: &Site) -> (Option<i32>, String) {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["check", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (output.status.code(), stderr(&output))
-}
-
 #[test]
 fn bad_coordinates_and_pairs_are_errors_with_their_lines() {
     let site = partner_site();
@@ -411,7 +401,7 @@ fn bad_coordinates_and_pairs_are_errors_with_their_lines() {
         &format!("{config}\n[partnerships.\"wuxi--xuzou\"]\nsince = 2010\n\n[partnerships.\"xuzhou--wuxi\"]\nsince = 2011\ndescription = \"North and south.\"\n\n[map]\nbackground = \"static/china.svg\"\n"),
     );
     let before = snapshot(site.root());
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     for expected in [
         "`lat = 131.49` is out of range: it lies between -90 and 90",
@@ -466,7 +456,7 @@ fn pair_links_in_markdown_resolve_and_are_checked() {
         "title = \"Links\"\ndate = 2024-01-01\ncities = [\"wuxi\"]",
         "See [no pair](@pair/wuxi--hainan-prefecture) and [no city](@pair/wuxi--lhasa).\n",
     );
-    let (code, message) = check(&site);
+    let (code, message) = site.check_report();
     assert_eq!(code, Some(1), "{message}");
     assert!(message.contains("content/f.md:6:"), "{message}");
     assert!(
@@ -478,4 +468,24 @@ fn pair_links_in_markdown_resolve_and_are_checked() {
         "{message}"
     );
     assert!(message.contains("there is no city `lhasa`"), "{message}");
+}
+
+#[test]
+fn one_pair_described_twice_and_a_caption_without_background_are_errors() {
+    let site = partner_site();
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[partnerships.\"wuxi--xuzhou\"]\nsince = 1996\n\n[partnerships.\"xuzhou--wuxi\"]\nsince = 1997\n\n[map]\ncaption = \"GS(2024)0000\"\n"),
+    );
+    let (code, message) = site.check_report();
+    assert_eq!(code, Some(1), "{message}");
+    assert!(
+        message.contains("[partnerships.\"xuzhou--wuxi\"] names a pair already described"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the map `caption` \"GS(2024)0000\" has no `background` to describe"),
+        "{message}"
+    );
 }

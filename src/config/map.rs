@@ -24,7 +24,7 @@ pub(super) struct RawMap {
     background: Option<Spanned<String>>,
     /// West, south, east, north, in degrees.
     bounds: Option<Spanned<[f64; 4]>>,
-    caption: Option<String>,
+    caption: Option<Spanned<String>>,
 }
 
 /// What config.toml says of a pair of cities.
@@ -136,11 +136,26 @@ pub(super) fn partnership_notes(
         } else {
             let mut sorted = [parts[0], parts[1]];
             sorted.sort_unstable();
+            let key = sorted.join(paths::PAIR_JOIN);
+            if notes.contains_key(&key) {
+                problem(
+                    pair.span(),
+                    format!(
+                        "[partnerships.\"{}\"] names a pair already described",
+                        pair.get_ref()
+                    ),
+                    &format!(
+                        "`{}--{}` and `{}--{}` are one pair: keep one of the two tables",
+                        sorted[0], sorted[1], sorted[1], sorted[0]
+                    ),
+                );
+                continue;
+            }
             let note = PartnershipNote {
                 since: note.since,
                 description: note.description,
             };
-            notes.insert(sorted.join(paths::PAIR_JOIN), note);
+            notes.insert(key, note);
         }
     }
     notes
@@ -148,6 +163,13 @@ pub(super) fn partnership_notes(
 
 /// `[map]`: a background needs the box it covers, inside the world.
 pub(super) fn map_settings(raw: RawMap, problem: &mut Problem<'_>) -> MapSettings {
+    if let (Some(caption), None) = (&raw.caption, &raw.background) {
+        problem(
+            caption.span(),
+            format!("the map `caption` \"{}\" has no `background` to describe", caption.get_ref()),
+            "a caption names the background's source or review number; add `background` and `bounds`, or remove `caption`",
+        );
+    }
     let background = match (raw.background, raw.bounds) {
         (Some(path), Some(bounds)) => {
             let [west, south, east, north] = *bounds.get_ref();
@@ -160,14 +182,15 @@ pub(super) fn map_settings(raw: RawMap, problem: &mut Problem<'_>) -> MapSetting
             if !valid {
                 problem(bounds.span(), "`bounds` is not a box of longitudes and latitudes".into(), "write [west, south, east, north] in degrees, like `bounds = [73.0, 17.0, 136.0, 54.0]`");
             }
-            let published = path.get_ref().trim_start_matches("static/").to_string();
-            if published == *path.get_ref() {
+            let stripped = path.get_ref().strip_prefix("static/");
+            let published = stripped.unwrap_or(path.get_ref()).to_string();
+            if stripped.is_none() {
                 problem(path.span(), format!("`background = \"{}\"` is not in static/", path.get_ref()), "put the image in the site's static/ folder and name it from the site folder, like `background = \"static/china.svg\"`");
             }
             valid.then(|| Background {
                 path: published,
                 bounds: *bounds.get_ref(),
-                caption: raw.caption.unwrap_or_default(),
+                caption: raw.caption.map(Spanned::into_inner).unwrap_or_default(),
             })
         }
         (Some(path), None) => {

@@ -154,6 +154,26 @@ impl Site {
         &self.partnerships
     }
 
+    /// The site path of a pair's page: `partnerships/wuxi--xuzhou/`.
+    pub fn pair_path(&self, id: PairId) -> String {
+        let [a, b] = self.pair_keys(id);
+        super::paths::partnership(a, b)
+    }
+
+    /// The site path of a pair's feed.
+    pub fn pair_feed_path(&self, id: PairId) -> String {
+        let [a, b] = self.pair_keys(id);
+        super::paths::partnership_feed(a, b)
+    }
+
+    /// The keys of a pair's cities, in their sorted order.
+    pub fn pair_keys(&self, id: PairId) -> [&str; 2] {
+        self.partnerships
+            .get(id)
+            .cities
+            .map(|city| self.cities.get(city).key.as_str())
+    }
+
     /// Every pair, most shared articles first; then the one with the
     /// newest article; then by the cities' names.
     pub fn pairs_by_activity(&self) -> Vec<PairId> {

@@ -100,7 +100,8 @@ fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId, con
             escape(&article.summary_html)
         );
     }
-    if content == Content::Whole {
+    // An article without a summary has nothing else to show.
+    if content == Content::Whole || article.summary_html.is_empty() {
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>",

@@ -160,7 +160,7 @@ fn draw_labels(out: &mut String, map: &Map<'_>, layout: &Layout) {
         .collect();
     let mut placed: Vec<Box2> = Vec::new();
     out.push_str("<g class=\"map-labels\">");
-    for &index in layout.by_size.iter().rev() {
+    for &index in &layout.by_size {
         let (point, radius) = (layout.points[index], layout.radii[index]);
         let width = text_width(map.dots[index].label);
         let free = |candidate: &(Box2, Point, &str)| {
@@ -168,7 +168,10 @@ fn draw_labels(out: &mut String, map: &Map<'_>, layout: &Layout) {
                 .iter()
                 .enumerate()
                 .all(|(i, dot)| i == index || !dot.overlaps(&candidate.0));
-            let inside = candidate.0.left >= 0.0 && candidate.0.right <= WIDTH;
+            let inside = candidate.0.left >= 0.0
+                && candidate.0.right <= WIDTH
+                && candidate.0.top >= 0.0
+                && candidate.0.bottom <= layout.height;
             clear_of_dots && inside && !placed.iter().any(|p| p.overlaps(&candidate.0))
         };
         let Some((bounds, at, anchor)) = sides(point, radius, width).into_iter().find(free) else {
@@ -285,21 +288,24 @@ impl Layout {
     }
 }
 
-/// Dots with coordinates in the projection, fitted to the backdrop if
-/// there is one, else to the dots; the others are placed later.
+/// Dots with coordinates in the projection, fitted to them and to the
+/// backdrop if there is one (a city outside it stays on the drawing); the
+/// others are placed later.
 fn projected(map: &Map<'_>) -> (Vec<Point>, f64, Option<Box2>) {
     let raw: Vec<Option<Point>> = map.dots.iter().map(|d| d.position.map(albers)).collect();
-    let frame_points: Vec<Point> = match &map.backdrop {
-        Some(backdrop) => box_outline(backdrop.bounds),
-        None => raw.iter().flatten().copied().collect(),
-    };
+    let outline: Vec<Point> = map
+        .backdrop
+        .as_ref()
+        .map_or_else(Vec::new, |backdrop| box_outline(backdrop.bounds));
+    let mut frame_points: Vec<Point> = raw.iter().flatten().copied().collect();
+    frame_points.extend(&outline);
     let fit = Fit::to(&frame_points);
     let points = raw
         .iter()
         .map(|p| p.map_or(Point { x: 0.0, y: 0.0 }, |p| fit.apply(p)))
         .collect();
     let backdrop = map.backdrop.as_ref().map(|_| {
-        let corners: Vec<Point> = frame_points.iter().map(|p| fit.apply(*p)).collect();
+        let corners: Vec<Point> = outline.iter().map(|p| fit.apply(*p)).collect();
         bounds(&corners)
     });
     (points, fit.height, backdrop)
@@ -507,16 +513,42 @@ mod tests {
         assert!(first.contains(">Nowhere</text>"));
     }
 
+    /// The labels an SVG draws: text and box, rebuilt from its position and anchor.
+    fn drawn_labels(svg: &str) -> Vec<(String, Box2)> {
+        svg.split("<text ")
+            .skip(1)
+            .map(|text| {
+                let attr = |name: &str| {
+                    let start = text.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                    text[start..start + text[start..].find('"').unwrap()].to_string()
+                };
+                let label =
+                    text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()].to_string();
+                let (x, y): (f64, f64) = (attr("x").parse().unwrap(), attr("y").parse().unwrap());
+                let width = text_width(&label);
+                let left = match attr("text-anchor").as_str() {
+                    "start" => x,
+                    "end" => x - width,
+                    _ => x - width / 2.0,
+                };
+                let bounds = Box2 {
+                    left,
+                    top: y - FONT * 0.8,
+                    right: left + width,
+                    bottom: y + FONT * 0.25,
+                };
+                (label, bounds)
+            })
+            .collect()
+    }
+
     #[test]
-    fn labels_never_overlap() {
+    fn labels_never_overlap_and_the_largest_come_first() {
         let dots: Vec<Dot<'static>> = (0..30)
             .map(|i| {
                 let label: &'static str = Box::leak(format!("City number {i}").into_boxed_str());
-                dot(
-                    label,
-                    30 - i,
-                    Some((30.0 + (i % 5) as f64 * 0.1, 110.0 + (i / 5) as f64 * 0.1)),
-                )
+                let position = (30.0 + (i % 5) as f64 * 0.1, 110.0 + (i / 5) as f64 * 0.1);
+                dot(label, 30 - i, Some(position))
             })
             .collect();
         let map = Map {
@@ -525,23 +557,40 @@ mod tests {
             lines: Vec::new(),
             backdrop: None,
         };
-        let layout = Layout::of(&map);
-        let mut placed: Vec<Box2> = Vec::new();
-        let text = svg(&map);
-        for (index, dot) in map.dots.iter().enumerate() {
-            if !text.contains(&format!(">{}</text>", dot.label)) {
-                continue;
+        let labels = drawn_labels(&svg(&map));
+        assert!(labels.len() >= 3, "{}", labels.len());
+        for (i, (a, first)) in labels.iter().enumerate() {
+            for (b, second) in &labels[i + 1..] {
+                assert!(!first.overlaps(second), "{a} and {b}");
             }
-            let width = text_width(dot.label);
-            let boxes = sides(layout.points[index], layout.radii[index], width);
-            assert!(boxes
-                .iter()
-                .any(|(b, _, _)| !placed.iter().any(|p| p.overlaps(b))));
-            placed.push(boxes[0].0);
         }
-        assert!(
-            text.matches("</text>").count() >= 3,
-            "the largest are labelled"
+        assert_eq!(
+            labels[0].0, "City number 0",
+            "the city with most articles is labelled first"
         );
+        assert_eq!(labels[1].0, "City number 1");
+    }
+
+    #[test]
+    fn a_city_outside_the_backdrop_stays_on_the_drawing() {
+        let map = Map {
+            label: "Map",
+            dots: vec![
+                dot("Sansha", 1, Some((16.83, 112.34))),
+                dot("Xuzhou", 2, Some((34.26, 117.18))),
+            ],
+            lines: Vec::new(),
+            backdrop: Some(Backdrop {
+                url: "china.svg",
+                bounds: [73.0, 18.0, 136.0, 54.0],
+            }),
+        };
+        let layout = Layout::of(&map);
+        for point in &layout.points {
+            assert!(
+                point.x >= 0.0 && point.x <= WIDTH && point.y >= 0.0 && point.y <= layout.height,
+                "{point:?}"
+            );
+        }
     }
 }

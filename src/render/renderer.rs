@@ -257,14 +257,18 @@ impl<'a> Renderer<'a> {
 
     /// The address of a pair's page.
     pub fn pair_url(&self, id: PairId) -> String {
+        self.url(&self.site.pair_path(id))
+    }
+
+    /// `Wuxi and Xuzhou`, `无锡与徐州`.
+    pub fn pair_title(&self, id: PairId) -> String {
+        let [a, b] = self.site.partnerships().get(id).cities;
         let registry = self.site.cities();
-        let [a, b] = self
-            .site
-            .partnerships()
-            .get(id)
-            .cities
-            .map(|c| &registry.get(c).key);
-        self.url(&paths::partnership(a, b))
+        self.both(registry.display(a), registry.display(b))
+    }
+
+    fn both(&self, a: &str, b: &str) -> String {
+        self.i18n().format("pair_title", &[("a", &a), ("b", &b)])
     }
 
     /// The view of a pair of partner cities.
@@ -272,23 +276,22 @@ impl<'a> Renderer<'a> {
         let pair = self.site.partnerships().get(id);
         let [a, b] = pair.cities.map(|city| self.city_link(city));
         let i18n = self.i18n();
-        let both = |a: &str, b: &str| i18n.format("pair_title", &[("a", &a), ("b", &b)]);
-        let note =
-            self.config
-                .partnership_notes
-                .get(&format!("{}{}{}", a.key, paths::PAIR_JOIN, b.key));
+        let note = self
+            .config
+            .partnership_notes
+            .get(&self.site.pair_keys(id).join(paths::PAIR_JOIN));
         let since = note.and_then(|n| n.since);
         let date = |id: ArticleId| self.site.article(id).date;
         let (first, latest) = (date(pair.first()), date(pair.latest()));
         PairView {
-            title: both(a.display, b.display),
+            title: self.both(a.display, b.display),
             provinces: if a.province == b.province {
                 a.province.to_string()
             } else {
-                both(a.province, b.province)
+                self.both(a.province, b.province)
             },
-            url: self.url(&paths::partnership(a.key, b.key)),
-            feed_url: self.url(&paths::partnership_feed(a.key, b.key)),
+            url: self.pair_url(id),
+            feed_url: self.url(&self.site.pair_feed_path(id)),
             count: pair.articles.len(),
             count_text: i18n.articles(pair.articles.len()),
             first: first.iso_date(),
@@ -305,19 +308,16 @@ impl<'a> Renderer<'a> {
 
     /// The pairs among `cities`, as an article naming them links them.
     pub fn pair_links(&self, cities: &[CityId]) -> Vec<PairLink> {
-        let (pairs, registry) = (self.site.partnerships(), self.site.cities());
+        let pairs = self.site.partnerships();
         let mut links = Vec::new();
         for (i, &a) in cities.iter().enumerate() {
             for &b in &cities[i + 1..] {
-                let Some(id) = pairs.of(a, b) else { continue };
-                let [a, b] = pairs.get(id).cities;
-                let names = [("a", &registry.display(a)), ("b", &registry.display(b))];
-                let names: [(&str, &dyn std::fmt::Display); 2] =
-                    [(names[0].0, names[0].1), (names[1].0, names[1].1)];
-                links.push(PairLink {
-                    title: self.i18n().format("pair_title", &names),
-                    url: self.pair_url(id),
-                });
+                if let Some(id) = pairs.of(a, b) {
+                    links.push(PairLink {
+                        title: self.pair_title(id),
+                        url: self.pair_url(id),
+                    });
+                }
             }
         }
         links
@@ -359,16 +359,14 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter_map(|&id| {
                 let pair = self.site.partnerships().get(id);
-                let view = self.pair(id);
+                let count = i18n.articles(pair.articles.len());
+                let title = self.pair_title(id);
                 Some(Line {
                     from: at(pair.cities[0])?,
                     to: at(pair.cities[1])?,
                     shared: pair.articles.len(),
-                    title: i18n.format(
-                        "name_count",
-                        &[("name", &view.title), ("count", &view.count_text)],
-                    ),
-                    url: view.url,
+                    title: i18n.format("name_count", &[("name", &title), ("count", &count)]),
+                    url: self.pair_url(id),
                 })
             })
             .collect();

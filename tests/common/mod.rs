@@ -62,6 +62,17 @@ impl Site {
         self.root().join("public")
     }
 
+    /// `concord check` on the site: its exit code, and what it reported.
+    pub fn check_report(&self) -> (Option<i32>, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_concord"))
+            .args(["check", "--root"])
+            .arg(self.root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run concord check");
+        (output.status.code(), stderr(&output))
+    }
+
     pub fn write(&self, relative: &str, text: &str) {
         self.write_bytes(relative, text.as_bytes());
     }

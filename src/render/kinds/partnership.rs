@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::model::{paths, PairId};
+use crate::model::PairId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
@@ -28,8 +28,7 @@ impl Kind for PairPage {
     fn plan(planner: &mut Planner<'_>) {
         let site = planner.site();
         for (id, pair) in site.partnerships().iter() {
-            let [a, b] = pair.cities.map(|city| &site.cities().get(city).key);
-            planner.list(PairPage(id), paths::partnership(a, b), pair.articles.len());
+            planner.list(PairPage(id), site.pair_path(id), pair.articles.len());
         }
     }
 

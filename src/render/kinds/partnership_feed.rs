@@ -6,7 +6,7 @@ use std::hash::Hash;
 
 use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
-use crate::model::{paths, PairId};
+use crate::model::PairId;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::feed::Content;
@@ -18,9 +18,8 @@ pub struct PairFeed(pub PairId);
 impl Kind for PairFeed {
     fn plan(planner: &mut Planner<'_>) {
         let site = planner.site();
-        for (id, pair) in site.partnerships().iter() {
-            let [a, b] = pair.cities.map(|city| &site.cities().get(city).key);
-            planner.single(PairFeed(id), paths::partnership_feed(a, b));
+        for (id, _) in site.partnerships().iter() {
+            planner.single(PairFeed(id), site.pair_feed_path(id));
         }
     }
 
@@ -29,11 +28,10 @@ impl Kind for PairFeed {
     }
 
     fn render(self, page: &Page, renderer: &Renderer<'_>) -> Result<String, Diagnostic> {
-        let pair = renderer.pair(self.0);
-        let title = format!("{}: {}", renderer.title(), pair.title);
-        let [a, b] = [&pair.a.key, &pair.b.key];
-        let ids = &renderer.site().partnerships().get(self.0).articles;
-        let path = paths::partnership(a, b);
+        let site = renderer.site();
+        let title = format!("{}: {}", renderer.title(), renderer.pair_title(self.0));
+        let ids = &site.partnerships().get(self.0).articles;
+        let path = site.pair_path(self.0);
         Ok(renderer.feed(page, title, &path, ids, Content::Summary))
     }
 
