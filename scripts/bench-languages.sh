@@ -14,6 +14,8 @@ articles=${ARTICLES:-10000}
 work=${WORK:-/tmp/concord-bench-languages}
 out=${OUT:-/dev/shm/concord-bench-languages}
 
+[ -x /usr/bin/time ] || { echo "install GNU time first: apt-get install time" >&2; exit 1; }
+
 cargo build --release --quiet
 cargo build --release --quiet --example corpus
 concord=$PWD/target/release/concord
