@@ -111,16 +111,17 @@ fn paginated_index(c: &mut Criterion) {
     };
     let (editions, _) = Editions::new(vec![place], articles, &Default::default());
     let theme = Theme::load(Path::new("/nonexistent")).expect("the built-in theme");
-    let pages = plan(&editions, config.paginate_by);
+    let pages = plan(&editions, config.paginate_by, false);
     let middle = pages
         .iter()
         .position(|p| p.kind == PageKind::Home(Home) && p.number() == 50)
         .expect("a 50th home page");
     let assets = Assets::default();
     let files = SiteFiles::new(&editions, &config, &theme, &pages, &assets);
-    let selection = Selection::Some {
+    let selection = Selection {
         pages: &[middle],
         assets: false,
+        search: false,
     };
     c.bench_function("render page 50 of the home list (2,000 articles)", |b| {
         b.iter(|| files.stream(selection, &Discard))

@@ -43,13 +43,15 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     let staging = output.begin(options.wait, &|holder| {
         events(BuildEvent::Waiting { holder })
     })?;
-    let counts = prepared.stream(&staging).map_err(|error| match error {
-        StreamError::Site(problems) => Error::Site(Findings {
-            problems,
-            files: prepared.files,
-        }),
-        StreamError::Sink(error) => Error::Output(error),
-    })?;
+    let counts = prepared
+        .stream(&staging, true)
+        .map_err(|error| match error {
+            StreamError::Site(problems) => Error::Site(Findings {
+                problems,
+                files: prepared.files,
+            }),
+            StreamError::Sink(error) => Error::Output(error),
+        })?;
     let written = staging.commit()?;
     Ok(BuildReport {
         counts,

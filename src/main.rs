@@ -324,6 +324,8 @@ fn print_event(event: &Event<'_>, color: bool) {
             println!("{}/ is gone; watching for it to come back", change.folder)
         }
         Event::RebuildPanicked => eprintln!("error: the rebuild stopped on a bug in Concord (please report it); still serving the last good site"),
+        Event::SearchIndexed { files, elapsed } => println!("Search index ready ({files} files, {} ms).", elapsed.as_millis()),
+        Event::SearchFailed(problem) => eprintln!("{}", problem.render(color)),
         Event::BrowserNotOpened { url } => eprintln!("note: could not open a browser; open {url} yourself"),
         Event::Stopped => println!("Stopped."),
     }
@@ -413,8 +415,12 @@ fn summary(report: &BuildReport) -> String {
         0 => String::new(),
         n => format!(", {} removed", count(n, "old file")),
     };
+    let search = match counts.search {
+        0 => String::new(),
+        n => format!(", {}", count(n, "search file")),
+    };
     format!(
-        "Built {} in {} ms ({}, {}, {}, {}, {}): {} changed{removed} in {}",
+        "Built {} in {} ms ({}, {}, {}, {}, {}{search}): {} changed{removed} in {}",
         count(counts.total(), "file"),
         report.elapsed.as_millis(),
         count(counts.articles, "article page"),

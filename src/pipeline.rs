@@ -188,7 +188,7 @@ pub(crate) fn model(
     let (editions, found) = Editions::new(places, content.articles, &config.topic_names);
     problems.extend(found);
     problems.extend(lint::site_warnings(&editions, config, content.failed == 0));
-    let pages = plan::plan(&editions, config.paginate_by);
+    let pages = plan::plan(&editions, config.paginate_by, config.search);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
     if let Some(problem) = missing_background(config, assets) {
         problems.push(problem);
@@ -250,8 +250,13 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// Streams every file of the site into `sink`.
-    pub fn stream<S: Sink>(&self, sink: &S) -> Result<FileCounts, StreamError<S::Error>> {
+    /// Streams every file of the site into `sink`, the search index only
+    /// when `search` (and the site has search).
+    pub fn stream<S: Sink>(
+        &self,
+        sink: &S,
+        search: bool,
+    ) -> Result<FileCounts, StreamError<S::Error>> {
         let files = SiteFiles::new(
             &self.editions,
             &self.config,
@@ -259,7 +264,13 @@ impl Prepared {
             &self.pages,
             &self.assets,
         );
-        files.stream(Selection::Everything, sink)
+        let pages: Vec<usize> = (0..self.pages.len()).collect();
+        let selection = Selection {
+            pages: &pages,
+            assets: true,
+            search,
+        };
+        files.stream(selection, sink)
     }
 }
 
@@ -313,7 +324,8 @@ pub fn check(options: &SiteOptions) -> Result<Findings, Error> {
         Err(error) => return Err(error),
     };
     let mut problems = prepared.warnings.clone();
-    if let Err(StreamError::Site(found)) = prepared.stream(&Discard) {
+    // The index is Pagefind's work on text already checked: it is left out.
+    if let Err(StreamError::Site(found)) = prepared.stream(&Discard, false) {
         problems.extend(found);
     }
     Ok(Findings {

@@ -463,3 +463,61 @@ fn maps_draw_links_that_resolve_and_labels_that_do_not_overlap() {
         }
     });
 }
+
+/// The titles the search page shows, once it shows some (the preview
+/// builds the index after the pages).
+fn search_titles(driver: &Driver) -> Vec<String> {
+    let titles = "return Array.from(document.querySelectorAll('#search-results .search-title')).map(a => a.textContent)";
+    let mut found = Vec::new();
+    wait_until("search results show", || {
+        found = serde_json::from_value(driver.eval(titles)).unwrap_or_default();
+        !found.is_empty()
+    });
+    found.sort();
+    found
+}
+
+#[test]
+fn search_finds_chinese_and_english_words_filters_by_city_and_never_drafts() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let site = example_site();
+    std::fs::write(
+        site.path().join("content/news/draft.md"),
+        "+++\ntitle = \"徐州无锡秘密草稿\"\ndate = 2024-01-01\ncities = [\"徐州\", \"无锡\"]\ndraft = true\n+++\n徐州与无锡的草稿。\n",
+    )
+    .unwrap();
+    let server = Server::start(site.path(), &[]);
+    driver.open(&format!("{}search/?q=无锡", server.url));
+    assert_eq!(
+        search_titles(&driver),
+        [
+            "无锡徐州签署2020年度南北结对合作协议",
+            "无锡高新区与徐州经开区签署共建园区框架协议"
+        ],
+        "无锡 finds the two Wuxi stories, not the Qinghai one nor the draft"
+    );
+    driver.open(&format!("{}search/?q=徐州", server.url));
+    assert_eq!(
+        search_titles(&driver).len(),
+        3,
+        "every published Chinese story names 徐州"
+    );
+    driver.eval("const c = document.getElementById('search-city'); c.value = '海南藏族自治州'; c.dispatchEvent(new Event('change')); return null");
+    wait_until("the city filter narrows the results", || {
+        driver.eval("return document.querySelectorAll('#search-results li').length") == json!(1)
+    });
+    assert_eq!(
+        search_titles(&driver),
+        ["青海海南州代表团来徐考察 深化对口支援合作"]
+    );
+    driver.open(&format!("{}en/search/?q=Xinghai", server.url));
+    assert_eq!(
+        search_titles(&driver),
+        ["Qinghai delegation from Hainan Prefecture visits Xuzhou to deepen counterpart support"]
+    );
+    let excerpt = driver
+        .eval("return document.querySelector('#search-results .search-excerpt mark').textContent");
+    assert_eq!(excerpt, json!("Xinghai"), "the match is highlighted");
+}

@@ -91,7 +91,8 @@ fn try_full_build(site: &Site) -> Result<BTreeMap<String, Vec<u8>>, String> {
         Err(error) => panic!("{error}"),
     };
     let files = Files::default();
-    match prepared.stream(&files) {
+    // The preview builds the search index apart, after the pages.
+    match prepared.stream(&files, false) {
         Ok(_) => Ok(files.0.into_inner().unwrap()),
         Err(StreamError::Site(problems)) => Err(problems.to_string()),
         Err(StreamError::Sink(never)) => match never {},

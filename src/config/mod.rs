@@ -46,7 +46,15 @@ struct RawConfig {
     #[serde(default)]
     map: map::RawMap,
     #[serde(default)]
+    search: RawSearch,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
 }
 
 /// What one language's edition says differently: `[editions.en]`.
@@ -104,6 +112,8 @@ pub struct Config {
     /// What config.toml says of pairs of cities, by `a--b`.
     pub partnership_notes: PartnershipNotes,
     pub map: MapSettings,
+    /// Whether the site has a search page and index: `[search] enabled`, on by default.
+    pub search: bool,
     /// What is allowed but probably a mistake, found while reading it.
     pub warnings: Diagnostics,
 }
@@ -328,6 +338,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         province_names: raw.provinces,
         partnership_notes,
         map: map::map_settings(raw.map, &mut problem),
+        search: raw.search.enabled.unwrap_or(true),
     };
     problems.into_result((config, CityRegistry::new(cities)))
 }

@@ -11,6 +11,10 @@ pub const ARCHIVE: &str = "archive/";
 pub const TOPICS: &str = "topics/";
 /// Every pair of partner cities, with the map of them all.
 pub const PARTNERSHIPS: &str = "partnerships/";
+/// The search page.
+pub const SEARCH: &str = "search/";
+/// The search index and Pagefind's scripts, at the site root for every edition.
+pub const SEARCH_BUNDLE: &str = "pagefind/";
 /// The page a web server shows for a missing path.
 pub const NOT_FOUND: &str = "404.html";
 /// The feed of the whole site.

@@ -12,6 +12,7 @@ pub mod kinds;
 pub mod map;
 pub mod plan;
 mod renderer;
+mod search;
 pub mod theme;
 pub mod views;
 
@@ -21,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::assets::Assets;
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Editions;
 use plan::Page;
 use renderer::Renderer;
@@ -38,6 +39,8 @@ pub enum FileKind {
     Other,
     /// A theme asset or a file from `static/`, published as it is.
     Static,
+    /// A file of the search index or Pagefind's scripts.
+    Search,
 }
 
 impl FileKind {
@@ -81,6 +84,7 @@ pub struct FileCounts {
     pub feeds: usize,
     pub other: usize,
     pub static_files: usize,
+    pub search: usize,
 }
 
 impl FileCounts {
@@ -91,11 +95,12 @@ impl FileCounts {
             FileKind::Feed => self.feeds += 1,
             FileKind::Other => self.other += 1,
             FileKind::Static => self.static_files += 1,
+            FileKind::Search => self.search += 1,
         }
     }
 
     pub fn total(&self) -> usize {
-        self.articles + self.lists + self.feeds + self.other + self.static_files
+        self.articles + self.lists + self.feeds + self.other + self.static_files + self.search
     }
 }
 
@@ -108,19 +113,19 @@ pub enum StreamError<E> {
     Sink(E),
 }
 
-/// Which files to stream.
+/// Which files to stream: the pages at these positions of the plan, and
+/// the assets and the search index if asked for.
 #[derive(Debug, Clone, Copy)]
-pub enum Selection<'s> {
-    Everything,
-    /// The pages at these positions of the plan, and the assets if asked for.
-    Some {
-        pages: &'s [usize],
-        assets: bool,
-    },
+pub struct Selection<'s> {
+    pub pages: &'s [usize],
+    pub assets: bool,
+    pub search: bool,
 }
 
 /// The files of one site, in all its editions, ready to be streamed.
 pub struct SiteFiles<'a> {
+    editions: &'a Editions,
+    config: &'a Config,
     /// One per edition.
     renderers: Vec<Renderer<'a>>,
     pages: &'a [Page],
@@ -136,6 +141,8 @@ impl<'a> SiteFiles<'a> {
         assets: &'a Assets,
     ) -> Self {
         SiteFiles {
+            editions,
+            config,
             renderers: editions
                 .iter()
                 .map(|(edition, _)| Renderer::new(editions, edition, config, theme, pages))
@@ -154,19 +161,19 @@ impl<'a> SiteFiles<'a> {
         selection: Selection<'_>,
         sink: &S,
     ) -> Result<FileCounts, StreamError<S::Error>> {
-        let all: Vec<usize>;
-        let (pages, assets) = match selection {
-            Selection::Everything => {
-                all = (0..self.pages.len()).collect();
-                (all.as_slice(), true)
-            }
-            Selection::Some { pages, assets } => (pages, assets),
-        };
+        let Selection {
+            pages,
+            assets,
+            search,
+        } = selection;
         let mut counts = FileCounts::default();
         if assets {
             self.stream_assets(sink, &mut counts)?;
         }
         self.stream_pages(pages, sink)?;
+        if search && self.config.search {
+            self.stream_search(sink, &mut counts)?;
+        }
         for &index in pages {
             counts.add(self.pages[index].kind.about().file_kind);
         }
@@ -189,6 +196,20 @@ impl<'a> SiteFiles<'a> {
             };
             sink.put(file).map_err(StreamError::Sink)?;
             counts.add(FileKind::Static);
+        }
+        Ok(())
+    }
+
+    fn stream_search<S: Sink>(
+        &self,
+        sink: &S,
+        counts: &mut FileCounts,
+    ) -> Result<(), StreamError<S::Error>> {
+        let files = search::files(self.editions, self.config)
+            .map_err(|problem| StreamError::Site(problem.into()))?;
+        for file in files {
+            sink.put(file).map_err(StreamError::Sink)?;
+            counts.add(FileKind::Search);
         }
         Ok(())
     }
@@ -223,6 +244,12 @@ impl<'a> SiteFiles<'a> {
         }
         problems.into_result(()).map_err(StreamError::Site)
     }
+}
+
+/// Every file of the search index of `editions`, for a preview that builds
+/// it apart from the pages.
+pub fn search_files(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Diagnostic> {
+    search::files(editions, config)
 }
 
 /// One broken template fails every page made with it: report it once.

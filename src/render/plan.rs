@@ -82,14 +82,16 @@ impl Page {
     }
 }
 
-/// Every page of every edition, each with its counterparts in the others.
-pub fn plan(editions: &Editions, per_page: NonZeroUsize) -> Vec<Page> {
+/// Every page of every edition, each with its counterparts in the others;
+/// a search page in each when `search`.
+pub fn plan(editions: &Editions, per_page: NonZeroUsize, search: bool) -> Vec<Page> {
     let mut pages = Vec::new();
     for (edition, site) in editions.iter() {
         let mut planner = Planner {
             site,
             edition,
             per_page,
+            search,
             pages: Vec::new(),
         };
         super::kinds::plan(&mut planner);
@@ -163,12 +165,18 @@ pub struct Planner<'s> {
     site: &'s Site,
     edition: EditionId,
     per_page: NonZeroUsize,
+    search: bool,
     pages: Vec<Page>,
 }
 
 impl<'s> Planner<'s> {
     pub fn site(&self) -> &'s Site {
         self.site
+    }
+
+    /// Whether the site has search.
+    pub fn has_search(&self) -> bool {
+        self.search
     }
 
     /// Whether the pages planned are the default language's, at the root:

@@ -35,6 +35,7 @@ const EMBEDDED_TEMPLATES: &[(&str, &str)] = embedded!(
     "topic.html",
     "partnerships.html",
     "partnership.html",
+    "search.html",
     "404.html",
 );
 

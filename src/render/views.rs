@@ -41,6 +41,10 @@ pub struct SiteView<'a> {
     pub has_topics: bool,
     /// Whether any two cities share an article, and so `/partnerships/` exists.
     pub has_partnerships: bool,
+    /// Whether the site has search (`/search/` and a box in the header).
+    pub has_search: bool,
+    /// Where Pagefind's scripts and the index are.
+    pub search_bundle_url: String,
     pub extra: &'a toml::Table,
 }
 
@@ -55,6 +59,8 @@ impl<'a> SiteView<'a> {
             feed_url: place.home.join(paths::SITE_FEED),
             has_topics: site.has_topics(),
             has_partnerships: !site.partnerships().is_empty(),
+            has_search: config.search,
+            search_bundle_url: config.base_url.join(paths::SEARCH_BUNDLE),
             extra: &config.extra,
         }
     }

@@ -25,9 +25,12 @@ const ERRORS_PATH: &str = "/__concord/errors";
 const LIVE_RELOAD: &str = include_str!("live-reload.js");
 
 /// What the server shows: the last good site and the current errors.
+/// Files by output path.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: Files,
     /// The current errors as a report, empty when there are none.
     pub errors: String,
 }
@@ -44,6 +47,8 @@ pub enum Notice {
 #[derive(Clone)]
 pub struct AppState {
     pub snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    /// The search index of a recent good rebuild, built apart from the pages.
+    pub search: Arc<RwLock<Arc<Files>>>,
     pub notices: broadcast::Sender<Notice>,
     pub shutdown: watch::Receiver<bool>,
     pub hosts: Arc<AllowedHosts>,
@@ -98,6 +103,14 @@ impl AppState {
         self.snapshot
             .read()
             .map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone())
+    }
+
+    fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
+        let files = self
+            .search
+            .read()
+            .map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone());
+        files.get(path).cloned()
     }
 }
 
@@ -186,6 +199,9 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
     let lookup = paths::output_file(&path);
     if let Some(bytes) = snapshot.files.get(&lookup) {
         return file_response(&lookup, bytes, StatusCode::OK, rebase.as_ref());
+    }
+    if let Some(bytes) = state.search_file(&lookup) {
+        return file_response(&lookup, &bytes, StatusCode::OK, None);
     }
     if snapshot
         .files

@@ -11,12 +11,14 @@ use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch as signal};
 
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::model::Editions;
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AllowedHosts, AppState, Notice, Snapshot};
 use preview::{Change, Preview, RebuildReport};
@@ -78,6 +80,10 @@ pub enum Event<'a> {
     FolderChanged(FolderChange),
     /// A rebuild stopped on a bug in Concord; the last good site is still served.
     RebuildPanicked,
+    /// The search index of the latest good rebuild is served.
+    SearchIndexed { files: usize, elapsed: Duration },
+    /// The search index could not be built; the previous one is still served.
+    SearchFailed(&'a Diagnostic),
     /// `--open` could not start a browser.
     BrowserNotOpened { url: &'a str },
     /// Ctrl-C: the server stopped.
@@ -114,6 +120,7 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
     let (stop, shutdown) = signal::channel(false);
     let state = AppState {
         snapshot: Arc::new(RwLock::new(Arc::new(snapshot(&preview)))),
+        search: Arc::default(),
         notices,
         shutdown,
         hosts: Arc::new(AllowedHosts {
@@ -124,7 +131,11 @@ pub fn serve(options: &ServeOptions, report: Reporter) -> Result<(), ServeError>
     };
     let rebuilder = state.clone();
     let rebuild_report = report.clone();
-    std::thread::spawn(move || rebuild_on_change(preview, watcher, &rebuilder, &rebuild_report));
+    let indexer = SearchIndexer::default();
+    indexer.index(&preview, &state, &report);
+    std::thread::spawn(move || {
+        rebuild_on_change(preview, watcher, &rebuilder, &rebuild_report, &indexer)
+    });
     if options.open && !open_browser(&url) {
         report(Event::BrowserNotOpened { url: &url });
     }
@@ -210,11 +221,60 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
+/// Builds the search index of each good rebuild on a thread of its own, so
+/// that no reload waits for it; an index finished after a newer one was
+/// asked for is dropped.
+#[derive(Default)]
+struct SearchIndexer {
+    asked: Arc<AtomicU64>,
+    last: std::cell::RefCell<Option<Arc<Editions>>>,
+}
+
+impl SearchIndexer {
+    fn index(&self, preview: &Preview, state: &AppState, report: &Reporter) {
+        let Some(searchable) = preview.searchable().cloned() else {
+            return;
+        };
+        let mut last = self.last.borrow_mut();
+        if last
+            .as_ref()
+            .is_some_and(|l| Arc::ptr_eq(l, &searchable.editions))
+        {
+            return;
+        }
+        *last = Some(searchable.editions.clone());
+        let number = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
+        let (asked, state, report) = (self.asked.clone(), state.clone(), report.clone());
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            match crate::render::search_files(&searchable.editions, &searchable.config) {
+                Ok(files) if asked.load(Ordering::SeqCst) == number => {
+                    let count = files.len();
+                    let files = files
+                        .into_iter()
+                        .map(|file| (file.path, Arc::from(file.bytes.into_owned())))
+                        .collect();
+                    if let Ok(mut current) = state.search.write() {
+                        *current = Arc::new(files);
+                    }
+                    report(Event::SearchIndexed {
+                        files: count,
+                        elapsed: started.elapsed(),
+                    });
+                }
+                Ok(_) => {}
+                Err(problem) => report(Event::SearchFailed(&problem)),
+            }
+        });
+    }
+}
+
 fn rebuild_on_change(
     mut preview: Preview,
     mut watcher: Watcher,
     state: &AppState,
     report: &Reporter,
+    indexer: &SearchIndexer,
 ) {
     while let Some(burst) = watcher.next_burst() {
         for change in &burst.folders {
@@ -241,6 +301,7 @@ fn rebuild_on_change(
             report: &rebuilt,
             problems: preview.problems(),
         });
+        indexer.index(&preview, state, report);
         let _ = state.notices.send(if failed {
             Notice::Problems
         } else {

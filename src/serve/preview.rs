@@ -14,7 +14,7 @@ use crate::assets::Assets;
 use crate::config::Config;
 use crate::content::ContentSet;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{ArticleId, CityRegistry, EditionId};
+use crate::model::{ArticleId, CityRegistry, EditionId, Editions};
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::Page;
@@ -80,6 +80,16 @@ pub struct Preview {
     sources: HashMap<String, Source>,
     /// What the last rebuild found; errors mean `files` is older than the sources.
     problems: Diagnostics,
+    /// What the search index of the last good rebuild is made from, when
+    /// the site has search; the index itself is the caller's to build.
+    searchable: Option<Searchable>,
+}
+
+/// The model of a good rebuild, kept for building its search index apart.
+#[derive(Clone)]
+pub struct Searchable {
+    pub editions: Arc<Editions>,
+    pub config: Config,
 }
 
 /// The preview's sink: files kept until the rebuild is known to be good.
@@ -115,6 +125,7 @@ impl Preview {
             files: HashMap::new(),
             sources: HashMap::new(),
             problems: Diagnostics::default(),
+            searchable: None,
         };
         preview.apply(&[Change::Config]);
         preview
@@ -123,6 +134,11 @@ impl Preview {
     /// The files of the last good build, by output path (`news/x/index.html`).
     pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
         &self.files
+    }
+
+    /// The model of the last good rebuild, for its search index.
+    pub fn searchable(&self) -> Option<&Searchable> {
+        self.searchable.as_ref()
     }
 
     /// Errors and warnings of the last rebuild.
@@ -305,11 +321,13 @@ impl Preview {
                 source.is_none_or(|s| s.fingerprint != fingerprints[i])
             })
             .collect();
-        let selection = Selection::Some {
+        let selection = Selection {
             pages: &stale,
             assets: self.assets_changed,
+            search: false,
         };
         let collected = Collected::default();
+        let editions = Arc::new(editions);
         let files = SiteFiles::new(&editions, &loaded.config, theme, &pages, assets);
         match files.stream(selection, &collected) {
             Ok(_) => {
@@ -319,8 +337,13 @@ impl Preview {
                     .into_inner()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 let sources = sources(&pages, outputs, &fingerprints);
+                let searchable = loaded.config.search.then(|| Searchable {
+                    editions: editions.clone(),
+                    config: loaded.config.clone(),
+                });
                 let (removed, changed) = self.commit(rendered, sources, asset_paths);
                 self.problems = problems.sorted();
+                self.searchable = searchable;
                 (stale.len(), removed, changed)
             }
             Err(StreamError::Site(found)) => {

@@ -107,6 +107,7 @@ page_kinds! {
     Cities => cities::Cities,
     Archive => archive::Archive,
     Topics => topics::Topics,
+    Search => search::Search,
     Partnerships => partnerships::Partnerships,
     NotFound => not_found::NotFound,
     SiteFeed => site_feed::SiteFeed,
