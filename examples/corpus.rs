@@ -5,6 +5,7 @@
 //!
 //! `--bilingual` makes a site in Chinese and English with the same
 //! articles: every other one in English, each pair linked as translations.
+//! Search is off, as plain Hugo has none, unless `--search`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -89,6 +90,7 @@ struct Options {
     out: PathBuf,
     hugo: Option<PathBuf>,
     bilingual: bool,
+    search: bool,
 }
 
 /// xorshift64*: small, fast, and the same on every machine.
@@ -119,7 +121,7 @@ fn main() -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR] [--bilingual]");
+            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR] [--bilingual] [--search]");
             ExitCode::FAILURE
         }
     }
@@ -133,11 +135,13 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         out: PathBuf::new(),
         hugo: None,
         bilingual: false,
+        search: false,
     };
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
-        if flag == "--bilingual" {
-            options.bilingual = true;
+        if flag == "--bilingual" || flag == "--search" {
+            options.bilingual |= flag == "--bilingual";
+            options.search |= flag == "--search";
             continue;
         }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -166,7 +170,7 @@ fn run(options: &Options) -> std::io::Result<()> {
     let articles: Vec<Article> = (0..options.articles)
         .map(|i| article(i, options.cities, &mut rng))
         .collect();
-    write_concord(&options.out, options.cities, &articles, options.bilingual)?;
+    write_concord(&options.out, options.cities, &articles, options)?;
     if let Some(hugo) = &options.hugo {
         write_hugo(hugo, &articles)?;
     }
@@ -232,11 +236,15 @@ fn write_concord(
     out: &Path,
     city_count: usize,
     articles: &[Article],
-    bilingual: bool,
+    options: &Options,
 ) -> std::io::Result<()> {
+    let bilingual = options.bilingual;
     let mut config = String::from("title = \"Generated Cooperation News\"\nbase_url = \"https://example.org/\"\npaginate_by = 20\n");
     if bilingual {
         config.push_str("languages = [\"zh\", \"en\"]\n");
+    }
+    if !options.search {
+        config.push_str("\n[search]\nenabled = false\n");
     }
     config.push('\n');
     for city in 0..city_count {
