@@ -170,9 +170,26 @@ impl<'a> SiteFiles<'a> {
         if assets {
             self.stream_assets(sink, &mut counts)?;
         }
-        self.stream_pages(pages, sink)?;
-        if search && self.config.search {
-            self.stream_search(sink, &mut counts)?;
+        // Pagefind indexes on one thread: let it work while the pages render.
+        let index = std::thread::scope(|scope| {
+            let index = (search && self.config.search)
+                .then(|| scope.spawn(|| search::files(self.editions, self.config)));
+            let pages = self.stream_pages(pages, sink);
+            let index = index.map(|thread| {
+                thread.join().unwrap_or_else(|_| {
+                    Err(Diagnostic::error(
+                        "the search index could not be built: Pagefind stopped on a bug",
+                    ))
+                })
+            });
+            pages.map(|()| index)
+        })?;
+        if let Some(index) = index {
+            let files = index.map_err(|problem| StreamError::Site(problem.into()))?;
+            for file in files {
+                sink.put(file).map_err(StreamError::Sink)?;
+                counts.add(FileKind::Search);
+            }
         }
         for &index in pages {
             counts.add(self.pages[index].kind.about().file_kind);
@@ -196,20 +213,6 @@ impl<'a> SiteFiles<'a> {
             };
             sink.put(file).map_err(StreamError::Sink)?;
             counts.add(FileKind::Static);
-        }
-        Ok(())
-    }
-
-    fn stream_search<S: Sink>(
-        &self,
-        sink: &S,
-        counts: &mut FileCounts,
-    ) -> Result<(), StreamError<S::Error>> {
-        let files = search::files(self.editions, self.config)
-            .map_err(|problem| StreamError::Site(problem.into()))?;
-        for file in files {
-            sink.put(file).map_err(StreamError::Sink)?;
-            counts.add(FileKind::Search);
         }
         Ok(())
     }
