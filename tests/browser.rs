@@ -520,4 +520,16 @@ fn search_finds_chinese_and_english_words_filters_by_city_and_never_drafts() {
     let excerpt = driver
         .eval("return document.querySelector('#search-results .search-excerpt mark').textContent");
     assert_eq!(excerpt, json!("Xinghai"), "the match is highlighted");
+
+    std::fs::write(
+        site.path().join("content/news/yaks.md"),
+        "+++\ntitle = \"兴海县牦牛合作社开业\"\ndate = 2024-03-01\ncities = [\"兴海县\", \"徐州\"]\n+++\n徐州支持的牦牛合作社在兴海县开业。\n",
+    )
+    .unwrap();
+    let titles = "return Array.from(document.querySelectorAll('#search-results .search-title')).map(a => a.textContent)";
+    wait_until("a saved article is found once the index is rebuilt", || {
+        driver.open(&format!("{}search/?q=牦牛", server.url));
+        std::thread::sleep(Duration::from_millis(300));
+        driver.eval(titles) == json!(["兴海县牦牛合作社开业"])
+    });
 }

@@ -11,8 +11,7 @@ use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch as signal};
@@ -21,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Editions;
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AllowedHosts, AppState, Notice, Snapshot};
-use preview::{Change, Preview, RebuildReport};
+use preview::{Change, Preview, RebuildReport, Searchable};
 use watch::{FolderChange, Watcher};
 
 #[derive(Debug, Clone)]
@@ -221,13 +220,19 @@ fn snapshot(preview: &Preview) -> Snapshot {
     }
 }
 
-/// Builds the search index of each good rebuild on a thread of its own, so
-/// that no reload waits for it; an index finished after a newer one was
-/// asked for is dropped.
+/// Builds the search index of good rebuilds on a thread of its own, so that
+/// no reload waits for it. One index is built at a time; saves made while
+/// it runs are coalesced into one more, of the newest rebuild.
 #[derive(Default)]
 struct SearchIndexer {
-    asked: Arc<AtomicU64>,
+    queue: Arc<Mutex<IndexQueue>>,
     last: std::cell::RefCell<Option<Arc<Editions>>>,
+}
+
+#[derive(Default)]
+struct IndexQueue {
+    running: bool,
+    next: Option<Searchable>,
 }
 
 impl SearchIndexer {
@@ -243,29 +248,53 @@ impl SearchIndexer {
             return;
         }
         *last = Some(searchable.editions.clone());
-        let number = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
-        let (asked, state, report) = (self.asked.clone(), state.clone(), report.clone());
+        let mut queue = lock(&self.queue);
+        queue.next = Some(searchable);
+        if queue.running {
+            return;
+        }
+        queue.running = true;
+        let (queue, state, report) = (self.queue.clone(), state.clone(), report.clone());
         std::thread::spawn(move || {
-            let started = Instant::now();
-            match crate::render::search_files(&searchable.editions, &searchable.config) {
-                Ok(files) if asked.load(Ordering::SeqCst) == number => {
-                    let count = files.len();
-                    let files = files
-                        .into_iter()
-                        .map(|file| (file.path, Arc::from(file.bytes.into_owned())))
-                        .collect();
-                    if let Ok(mut current) = state.search.write() {
-                        *current = Arc::new(files);
-                    }
-                    report(Event::SearchIndexed {
-                        files: count,
-                        elapsed: started.elapsed(),
-                    });
-                }
-                Ok(_) => {}
-                Err(problem) => report(Event::SearchFailed(&problem)),
+            while let Some(searchable) = next(&queue) {
+                build_index(&searchable, &state, &report);
             }
         });
+    }
+}
+
+/// The newest rebuild waiting for its index, or none, when the worker stops.
+fn next(queue: &Mutex<IndexQueue>) -> Option<Searchable> {
+    let mut queue = lock(queue);
+    let next = queue.next.take();
+    queue.running = next.is_some();
+    next
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn build_index(searchable: &Searchable, state: &AppState, report: &Reporter) {
+    let started = Instant::now();
+    match crate::render::search_files(&searchable.editions, &searchable.config) {
+        Ok(files) => {
+            let count = files.len();
+            let files = files
+                .into_iter()
+                .map(|file| (file.path, Arc::from(file.bytes.into_owned())))
+                .collect();
+            if let Ok(mut current) = state.search.write() {
+                *current = Arc::new(files);
+            }
+            report(Event::SearchIndexed {
+                files: count,
+                elapsed: started.elapsed(),
+            });
+        }
+        Err(problem) => report(Event::SearchFailed(&problem)),
     }
 }
 
