@@ -6,6 +6,7 @@ use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::{CityId, Editions, Site};
+use crate::render::search::plain_text;
 
 /// `complete` says whether every content file loaded: a city that only a
 /// file with errors names is not unused, so without every file no city is
@@ -28,8 +29,38 @@ pub fn site_warnings(editions: &Editions, config: &Config, complete: bool) -> Di
     }
     warnings.extend(cities_without_position(editions, config));
     warnings.extend(config.warnings.clone());
+    if config.search {
+        warnings.extend(articles_without_search_text(editions));
+    }
     warnings.extend(articles_outside_their_folder(editions, config));
     warnings
+}
+
+/// An article whose body is only markup (an image, a table of numbers)
+/// gives search nothing but its title; a body with no text at all is
+/// reported already.
+fn articles_without_search_text(editions: &Editions) -> Diagnostics {
+    editions
+        .iter()
+        .flat_map(|(_, site)| site.articles())
+        .filter(|article| !article.body_html.trim().is_empty())
+        .filter(|article| {
+            let text = format!(
+                "{} {}",
+                article.summary_text,
+                plain_text(&article.body_html)
+            );
+            text.chars().all(|c| !c.is_alphabetic())
+        })
+        .map(|article| {
+            Diagnostic::warning(format!(
+                "`{}` has no words for search to find, only its title",
+                article.file
+            ))
+            .in_file(format!("{CONTENT_DIR}/{}", article.file))
+            .help("add a sentence or a `summary` that says what it is about")
+        })
+        .collect()
 }
 
 /// `content/en/news/x.md` without `lang = "en"` is in the default

@@ -100,3 +100,28 @@ fn search_can_be_turned_off() {
     assert!(!site.output().join("search").exists());
     assert!(select(&site.page("index.html"), ".site-search").is_empty());
 }
+
+#[test]
+fn check_names_an_article_that_gives_search_no_words() {
+    let site = bilingual_site();
+    site.write("static/map.png", "not really a picture");
+    site.article(
+        "map.md",
+        "title = \"地图\"\ndate = 2021-01-01\ncities = [\"无锡\"]",
+        "![](/map.png)\n",
+    );
+    let (code, message) = site.check_report();
+    assert_eq!(code, Some(0), "{message}");
+    assert!(
+        message.contains("`map.md` has no words for search to find, only its title"),
+        "{message}"
+    );
+    assert!(!message.contains("`a.md` has no words"), "{message}");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &format!("{config}\n[search]\nenabled = false\n"),
+    );
+    let (_, message) = site.check_report();
+    assert!(!message.contains("no words for search"), "{message}");
+}

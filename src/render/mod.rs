@@ -12,7 +12,7 @@ pub mod kinds;
 pub mod map;
 pub mod plan;
 mod renderer;
-mod search;
+pub(crate) mod search;
 pub mod theme;
 pub mod views;
 

@@ -117,7 +117,7 @@ fn root_path(config: &Config) -> &str {
 
 /// The text of an HTML fragment: tags dropped, the five entities Concord
 /// writes decoded, runs of white space made one space.
-fn plain_text(html: &str) -> String {
+pub(crate) fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
