@@ -7,6 +7,7 @@
 #   HUGO_SIZES="1000 10000 100000" scripts/bench.sh   # Hugo at 100k takes minutes
 #
 # Needs hyperfine, hugo and GNU time (Debian packages); installs them when run as root.
+# The search comparison installs Pagefind's command line from the npm registry (needs npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,6 +60,22 @@ for n in $sizes; do
     printf "%s\thugo\t%s\t%s\n" "$n" "$(mean 1)" "$(peak_mib hugo --quiet --source "$hugo_site" --destination "$hugo_site/public")" >> "$results"
   fi
 done
+
+echo
+echo "Search, 10,000 articles: Concord with its index against Hugo followed by the Pagefind command line:"
+pagefind=$work/pagefind/node_modules/.bin/pagefind
+if [ ! -x "$pagefind" ]; then
+  mkdir -p "$work/pagefind"
+  (cd "$work/pagefind" && npm install --silent pagefind@1.4.0)
+fi
+searched=$work/search-10000
+[ -d "$searched" ] || ./target/release/examples/corpus --articles 10000 --cities "$cities" --seed 1 --out "$searched" --hugo "$searched-hugo" --search
+hyperfine --warmup 1 --runs 3 \
+  --prepare "rm -rf $searched/public $searched-hugo/public" \
+  "$concord build --root $searched" \
+  "sh -c 'hugo --quiet --source $searched-hugo --destination $searched-hugo/public && $pagefind --site $searched-hugo/public --silent'"
+echo "peak MiB, Concord with search: $(peak_mib "$concord" build --root "$searched")"
+echo "peak MiB, Pagefind over Hugo's output: $(peak_mib "$pagefind" --site "$searched-hugo/public" --silent)"
 
 echo
 echo "Preview, 10,000 articles (one article saved):"
