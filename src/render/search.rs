@@ -28,13 +28,9 @@ async fn index(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Di
     let mut index = PagefindIndex::new(Some(options)).map_err(|e| failed(&*e))?;
     for (edition, site) in editions.iter() {
         let language = &config.languages[edition.index()];
+        let home = format!("{}{}", root_path(config), language.prefix);
         for &id in site.all() {
-            let article = site.article(id);
-            let record = record(
-                site,
-                article,
-                &format!("{}{}", root_path(config), language.prefix),
-            );
+            let record = record(site, site.article(id), &home);
             index
                 .add_custom_record(
                     record.url,
