@@ -84,12 +84,14 @@ fn record(site: &Site, article: &Article, home: &str) -> Record {
                 .clone()
         })
         .collect();
-    let content = format!(
-        "{}\n{}\n{}",
-        article.title,
-        article.summary_text,
-        plain_text(&article.body_html)
-    );
+    let text = plain_text(&article.body_html);
+    // A summary taken from the first paragraph is in the text already.
+    let summary = if text.starts_with(article.summary_text.trim()) {
+        ""
+    } else {
+        &article.summary_text
+    };
+    let content = format!("{}\n{summary}\n{text}", article.title);
     Record {
         url: format!("{home}{}", article.path()),
         content,
