@@ -6,7 +6,7 @@ use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::{CityId, Editions, Site};
-use crate::render::search::plain_text;
+use crate::render::search::has_words;
 
 /// `complete` says whether every content file loaded: a city that only a
 /// file with errors names is not unused, so without every file no city is
@@ -45,12 +45,7 @@ fn articles_without_search_text(editions: &Editions) -> Diagnostics {
         .flat_map(|(_, site)| site.articles())
         .filter(|article| !article.body_html.trim().is_empty())
         .filter(|article| {
-            let text = format!(
-                "{} {}",
-                article.summary_text,
-                plain_text(&article.body_html)
-            );
-            text.chars().all(|c| !c.is_alphabetic())
+            !article.summary_text.chars().any(char::is_alphabetic) && !has_words(&article.body_html)
         })
         .map(|article| {
             Diagnostic::warning(format!(

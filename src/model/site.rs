@@ -63,11 +63,12 @@ pub struct TopicIndex {
     pub articles: Vec<ArticleId>,
 }
 
-/// A city another city appears with, and on how many articles.
+/// A city another city appears with, on how many articles, and their pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Partner {
     pub city: CityId,
     pub shared: usize,
+    pub pair: PairId,
 }
 
 #[derive(Debug)]
@@ -105,11 +106,12 @@ impl Site {
                 by_city[city.index()].push(id);
             }
         }
+        let partnerships = Partnerships::new(&articles);
         let site = Site {
-            partners: partners(&cities, &articles),
+            partners: partners(cities.len(), &partnerships),
             archive: archive(&articles),
             topics: topics(&articles, topic_names),
-            partnerships: Partnerships::new(&articles),
+            partnerships,
             all,
             by_city,
             cities,
@@ -315,26 +317,27 @@ fn without_duplicate_slugs(
     (articles, problems)
 }
 
-fn partners(cities: &CityRegistry, articles: &[Arc<Article>]) -> Vec<Vec<Partner>> {
-    let mut counts = vec![BTreeMap::<CityId, usize>::new(); cities.len()];
-    for article in articles {
-        for city in &article.cities {
-            for other in article.cities.iter().filter(|other| *other != city) {
-                *counts[city.index()].entry(*other).or_default() += 1;
-            }
-        }
+/// Each city's partners, from the pairs: most shared articles first, then by key.
+fn partners(cities: usize, partnerships: &Partnerships) -> Vec<Vec<Partner>> {
+    let mut partners = vec![Vec::new(); cities];
+    for (pair, partnership) in partnerships.iter() {
+        let shared = partnership.articles.len();
+        let [a, b] = partnership.cities;
+        partners[a.index()].push(Partner {
+            city: b,
+            shared,
+            pair,
+        });
+        partners[b.index()].push(Partner {
+            city: a,
+            shared,
+            pair,
+        });
     }
-    counts
-        .into_iter()
-        .map(|shared| {
-            let mut partners: Vec<Partner> = shared
-                .into_iter()
-                .map(|(city, shared)| Partner { city, shared })
-                .collect();
-            partners.sort_by_key(|p| (std::cmp::Reverse(p.shared), p.city));
-            partners
-        })
-        .collect()
+    for list in &mut partners {
+        list.sort_by_key(|p| (std::cmp::Reverse(p.shared), p.city));
+    }
+    partners
 }
 
 fn archive(articles: &[Arc<Article>]) -> Vec<YearArchive> {

@@ -115,7 +115,7 @@ fn root_path(config: &Config) -> &str {
 
 /// The text of an HTML fragment: tags dropped, the five entities Concord
 /// writes decoded, runs of white space made one space.
-pub(crate) fn plain_text(html: &str) -> String {
+fn plain_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {
@@ -138,6 +138,23 @@ pub(crate) fn plain_text(html: &str) -> String {
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether an HTML fragment has a word outside its tags and entities; it
+/// stops at the first, as `check` asks it of every article.
+pub(crate) fn has_words(html: &str) -> bool {
+    let mut skipping_to = None;
+    for c in html.chars() {
+        match (skipping_to, c) {
+            (Some(end), c) if c == end => skipping_to = None,
+            (Some(_), _) => {}
+            (None, '<') => skipping_to = Some('>'),
+            (None, '&') => skipping_to = Some(';'),
+            (None, c) if c.is_alphabetic() => return true,
+            (None, _) => {}
+        }
+    }
+    false
+}
+
 fn failed(error: &dyn std::fmt::Display) -> Diagnostic {
     Diagnostic::error(format!("the search index could not be built: {error}"))
         .help("this is a fault in Concord or Pagefind, not in the site; set `[search] enabled = false` in config.toml to build without search, and report it")
@@ -153,5 +170,13 @@ mod tests {
             plain_text("<p>Wuxi &amp; Xuzhou</p>\n<ul><li>7 parks</li></ul><p>徐州</p>"),
             "Wuxi & Xuzhou 7 parks 徐州"
         );
+    }
+
+    #[test]
+    fn words_are_found_outside_tags_and_entities_only() {
+        assert!(has_words("<table><td>7</td></table><p>徐州</p>"));
+        assert!(!has_words(
+            "<p><img src=\"/map.png\" alt=\"\"></p>\n<p>2020 &amp; 2021</p>"
+        ));
     }
 }

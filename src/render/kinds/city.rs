@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
-use crate::model::{CityId, PairId, Partner};
+use crate::model::{CityId, PairId};
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
@@ -52,19 +52,14 @@ impl Kind for CityPage {
         let site = renderer.site();
         let CityPage(id) = self;
         let city = renderer.city_link(id);
-        // A partner shares an article with the city, so they are a pair.
-        let with_pairs: Vec<(&Partner, PairId)> = site
+        let pairs: Vec<PairId> = site.partners_of(id).iter().map(|p| p.pair).collect();
+        let partners = site
             .partners_of(id)
             .iter()
-            .filter_map(|partner| Some((partner, site.partnerships().of(id, partner.city)?)))
-            .collect();
-        let pairs: Vec<PairId> = with_pairs.iter().map(|(_, pair)| *pair).collect();
-        let partners = with_pairs
-            .iter()
-            .map(|(partner, pair)| PartnerView {
+            .map(|partner| PartnerView {
                 city: renderer.city_link(partner.city),
                 count: partner.shared,
-                pair_url: renderer.pair_url(*pair),
+                pair_url: renderer.pair_url(partner.pair),
             })
             .collect();
         let map_svg = (page.number() == 1 && !pairs.is_empty())

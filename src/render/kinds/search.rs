@@ -4,23 +4,18 @@
 
 use std::collections::hash_map::DefaultHasher;
 
-use serde::Serialize;
-
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::{Page, Planner};
-use crate::render::renderer::Renderer;
+use crate::render::renderer::{Empty, Renderer};
 use crate::render::FileKind;
 
 const TEMPLATE: &str = "search.html";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Search;
-
-#[derive(Serialize)]
-struct SearchBody {}
 
 impl Kind for Search {
     fn plan(planner: &mut Planner<'_>) {
@@ -41,7 +36,7 @@ impl Kind for Search {
         let i18n = renderer.i18n();
         let description = i18n.format("search_in", &[("site", &renderer.title())]);
         let meta = renderer.meta(page, i18n.get("search").into(), description);
-        renderer.html(TEMPLATE, meta, SearchBody {})
+        renderer.html(TEMPLATE, meta, Empty {})
     }
 
     /// Everything it shows is the config's and the template's.
