@@ -419,6 +419,7 @@ fn chinese_pages_fit_desktops_and_phones_and_are_photographed() {
         ("topics", "topics/"),
         ("topic", "topics/chan-ye-yuan-qu/"),
         ("pair", "partnerships/wuxi--xuzhou/"),
+        ("search", "search/?q=徐州"),
         ("404", "no-such-page/"),
     ];
     let layout = "return [document.documentElement.lang,
