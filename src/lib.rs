@@ -4,7 +4,8 @@
 //! The pipeline runs one way: [`config`], [`assets`] and [`content`] load the
 //! files, [`model`] holds the checked site and its indexes, [`render`] turns
 //! it into a stream of files, and a sink takes them: [`output`] writes them
-//! to a folder, [`serve`] keeps them in memory. [`pipeline`] strings the
+//! to a folder, [`serve`] keeps them in memory, [`deploy`] publishes them
+//! to a bucket or a folder. [`pipeline`] strings the
 //! stages together for [`build`], `check` and [`serve`] alike.
 
 // A `Diagnostic` is large, but it travels only on the cold path of a failed
@@ -15,6 +16,7 @@ pub mod assets;
 pub mod build;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod diagnostics;
 pub mod i18n;
 pub mod layout;

@@ -8,6 +8,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
+use concord::deploy::plan::{Change, Summary};
+use concord::deploy::{DeployError, DeployEvent, DeployOptions};
 use concord::diagnostics::{count, Diagnostics, Severity};
 use concord::layout::OUTPUT_DIR;
 use concord::pipeline::{self, Findings, SiteDir};
@@ -74,6 +76,23 @@ enum Command {
         /// Also answer to this host name (the preview refuses unknown names, against DNS rebinding)
         #[arg(long, value_name = "NAME")]
         allow_host: Vec<String>,
+    },
+    /// Build the site and publish what changed to a target of config.toml's [deploy]
+    Deploy {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Which [[deploy.targets]] by name [default: the first]
+        #[arg(long, value_name = "NAME")]
+        target: Option<String>,
+        /// Print what would be uploaded and deleted, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Upload every file, changed or not
+        #[arg(long)]
+        force: bool,
+        /// Delete at most this many files from the target, else delete none [default: [deploy] max_deletes, or 256]
+        #[arg(long, value_name = "N")]
+        max_deletes: Option<usize>,
     },
     /// Create a new article in content/news/
     New {
@@ -203,6 +222,22 @@ fn main() -> ExitCode {
                 include_drafts: drafts,
                 open,
                 allow_hosts: allow_host,
+            }),
+            None => ExitCode::FAILURE,
+        },
+        Command::Deploy {
+            site,
+            target,
+            dry_run,
+            force,
+            max_deletes,
+        } => match site_root(site.root.as_deref()) {
+            Some(root) => deploy(DeployOptions {
+                site: site.into_options(root),
+                target,
+                dry_run,
+                force,
+                max_deletes,
             }),
             None => ExitCode::FAILURE,
         },
@@ -380,6 +415,138 @@ fn build(site: SiteOptions, output: Option<PathBuf>, wait: bool) -> ExitCode {
                 _ => {}
             }
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn deploy(options: DeployOptions) -> ExitCode {
+    let progress = ProgressBar::new(std::io::stderr().is_terminal());
+    let events = |event: DeployEvent<'_>| match event {
+        DeployEvent::Planned { target, plan } => {
+            println!(
+                "Deploying to {} ({}): {}",
+                target.name,
+                target.url,
+                describe_plan(&plan.summary())
+            );
+            if options.dry_run {
+                for upload in &plan.uploads {
+                    let change = match upload.change {
+                        Change::New => "new",
+                        Change::Changed => "changed",
+                    };
+                    println!("  {change:<8} {}", upload.file.path);
+                }
+                for path in &plan.deletes {
+                    println!("  {:<8} {path}", "delete");
+                }
+            }
+        }
+        DeployEvent::Uploaded(done) => progress.show(done),
+    };
+    let result = concord::deploy::deploy(&options, &events);
+    progress.finish();
+    match result {
+        Ok(report) => {
+            print_reports(&report.warnings);
+            if report.deletes_skipped {
+                eprintln!(
+                    "warning: deleted nothing: the site no longer has {}, more than the {} a deploy may delete; the old files stay on the target",
+                    count(report.summary.deleted, "file"),
+                    report.max_deletes
+                );
+                eprintln!("help: check that this is the right site and target; if so, run again with --max-deletes {}", report.summary.deleted);
+            }
+            let verb = if report.dry_run {
+                "Would deploy"
+            } else {
+                "Deployed"
+            };
+            println!(
+                "{verb} to {} in {} ms: {}",
+                report.target.name,
+                report.elapsed.as_millis(),
+                describe_plan(&report.summary)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(DeployError::Site(Error::Site(Findings { problems, .. }))) => {
+            print_reports(&problems);
+            eprintln!(
+                "error: could not build the site: {}; nothing was deployed",
+                count(problems.error_count(), "error")
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            if let DeployError::Stopped { not_uploaded, .. } = &error {
+                eprintln!(
+                    "not uploaded: {}{}",
+                    not_uploaded.join(", "),
+                    if not_uploaded.len() == 5 { ", …" } else { "" }
+                );
+            }
+            if let Some(help) = error.help() {
+                eprintln!("help: {help}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe_plan(summary: &Summary) -> String {
+    format!(
+        "{} new, {} changed, {} deleted, {} unchanged ({})",
+        summary.new,
+        summary.changed,
+        summary.deleted,
+        summary.unchanged,
+        megabytes(summary.bytes)
+    )
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// One line on a terminal, redrawn as uploads finish; nothing elsewhere.
+struct ProgressBar {
+    on: bool,
+    drawn: std::cell::Cell<bool>,
+}
+
+impl ProgressBar {
+    fn new(on: bool) -> ProgressBar {
+        ProgressBar {
+            on,
+            drawn: std::cell::Cell::new(false),
+        }
+    }
+
+    fn show(&self, done: concord::deploy::Progress) {
+        if !self.on {
+            return;
+        }
+        const WIDTH: usize = 30;
+        let filled = (done.bytes * WIDTH as u64)
+            .checked_div(done.total_bytes)
+            .unwrap_or(WIDTH as u64) as usize;
+        eprint!(
+            "\r[{}{}] {}/{} files, {} of {}",
+            "#".repeat(filled),
+            " ".repeat(WIDTH - filled.min(WIDTH)),
+            done.files,
+            done.total_files,
+            megabytes(done.bytes),
+            megabytes(done.total_bytes)
+        );
+        self.drawn.set(true);
+    }
+
+    fn finish(&self) {
+        if self.drawn.get() {
+            eprintln!();
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `config.toml`: read as raw TOML, then checked once into a `Config` whose
 //! values the rest of the pipeline can trust.
 
+mod deploy;
 mod map;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,6 +16,7 @@ use crate::diagnostics::{closest, Diagnostic, Diagnostics, SourceSpan};
 use crate::i18n::{language_code, TranslationError, Translations};
 use crate::layout::CONFIG_FILE;
 use crate::model::{slug, City, CityRegistry, EditionId, ProvinceNames, TopicNames};
+pub use deploy::{DeploySettings, Location, Matcher, Pattern, Target, DEFAULT_MAX_DELETES};
 pub use map::{Background, MapSettings, PartnershipNote, PartnershipNotes};
 
 const DEFAULT_PAGINATE_BY: usize = 10;
@@ -47,6 +49,8 @@ struct RawConfig {
     map: map::RawMap,
     #[serde(default)]
     search: RawSearch,
+    #[serde(default)]
+    deploy: deploy::RawDeploy,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -114,6 +118,8 @@ pub struct Config {
     pub map: MapSettings,
     /// Whether the site has a search page and index: `[search] enabled`, on by default.
     pub search: bool,
+    /// `[deploy]`: where `concord deploy` publishes.
+    pub deploy: DeploySettings,
     /// What is allowed but probably a mistake, found while reading it.
     pub warnings: Diagnostics,
 }
@@ -339,6 +345,7 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
         partnership_notes,
         map: map::map_settings(raw.map, &mut problem),
         search: raw.search.enabled.unwrap_or(true),
+        deploy: deploy::settings(raw.deploy, &mut problem),
     };
     problems.into_result((config, CityRegistry::new(cities)))
 }

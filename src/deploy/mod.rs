@@ -1,0 +1,425 @@
+//! `concord deploy`: builds the site through the same pipeline as `build`
+//! (refusing on any error), compares it with what a target holds, and
+//! publishes the difference: to a bucket of S3 or any S3-compatible service,
+//! or to a folder. On a bucket, uploads go in stages (assets, articles,
+//! lists, then home pages, feeds and the sitemap) so that no page a reader
+//! can open links to a file not yet uploaded, and deletes come last, only
+//! when every upload succeeded.
+
+mod bucket;
+mod credentials;
+mod folder;
+mod headers;
+pub mod plan;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+
+use crate::config::{DeploySettings, Location, Target};
+use crate::diagnostics::Diagnostics;
+use crate::output::OutputError;
+use crate::pipeline::{self, Findings, Prepared, SiteOptions};
+use crate::render::{Sink, SiteFile, StreamError};
+use bucket::Bucket;
+use plan::{
+    read_manifest, write_manifest, Manifest, Outgoing, Plan, Remembered, Summary, Upload, MANIFEST,
+};
+
+/// Uploads in flight at once: enough to hide each request's round trip.
+const CONCURRENT_UPLOADS: usize = 16;
+
+#[derive(Debug, Clone)]
+pub struct DeployOptions {
+    pub site: SiteOptions,
+    /// `[[deploy.targets]]` by name; the first when `None`.
+    pub target: Option<String>,
+    /// Plan only: change nothing on the target.
+    pub dry_run: bool,
+    /// Upload every file, changed or not.
+    pub force: bool,
+    /// Replaces `[deploy] max_deletes`.
+    pub max_deletes: Option<usize>,
+}
+
+/// What a deploy tells its caller while it runs.
+#[derive(Debug)]
+pub enum DeployEvent<'a> {
+    /// What it will do, before it does any of it.
+    Planned { target: &'a Target, plan: &'a Plan },
+    /// One more upload finished.
+    Uploaded(Progress),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub files: usize,
+    pub bytes: u64,
+    pub total_files: usize,
+    pub total_bytes: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeployReport {
+    pub target: Target,
+    pub summary: Summary,
+    /// Whether the deletes were left undone, as more than `max_deletes`.
+    pub deletes_skipped: bool,
+    pub max_deletes: usize,
+    pub dry_run: bool,
+    pub warnings: Diagnostics,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeployError {
+    #[error(transparent)]
+    Site(#[from] pipeline::Error),
+    #[error("config.toml names no deploy target")]
+    NoTargets,
+    #[error("config.toml has no deploy target named `{name}`")]
+    UnknownTarget { name: String, known: Vec<String> },
+    #[error("no credentials for deploy target `{target}`: {detail}")]
+    NoCredentials { target: String, detail: String },
+    #[error("deploy target `{target}` refused the credentials: {detail}")]
+    Denied { target: String, detail: String },
+    #[error("deploy target `{target}` has no bucket `{bucket}`")]
+    NoBucket { target: String, bucket: String },
+    #[error("cannot reach deploy target `{target}` at {endpoint}: {detail}")]
+    Unreachable {
+        target: String,
+        endpoint: String,
+        detail: String,
+    },
+    #[error("deploy target `{target}` failed: {detail}")]
+    Store { target: String, detail: String },
+    #[error("the deploy to `{target}` stopped after {uploaded} of {planned} uploads: {detail}")]
+    Stopped {
+        target: String,
+        uploaded: usize,
+        planned: usize,
+        /// The first few paths not uploaded.
+        not_uploaded: Vec<String>,
+        detail: String,
+    },
+    #[error(transparent)]
+    Output(OutputError),
+}
+
+impl DeployError {
+    /// What to do about it, in a sentence.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            DeployError::NoTargets => "add one to config.toml, for example:\n\n[[deploy.targets]]\nname = \"production\"\nurl = \"s3://my-bucket\"\n\nor `url = \"file:///srv/www\"` for a folder".to_string(),
+            DeployError::UnknownTarget { known, .. } => format!("the targets are: {}", known.join(", ")),
+            DeployError::NoCredentials { .. } => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile of ~/.aws/credentials with AWS_PROFILE; never write keys in config.toml".to_string(),
+            DeployError::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile in ~/.aws/credentials), and that they may list, write and delete in the bucket".to_string(),
+            DeployError::NoBucket { .. } => "create the bucket, or correct `url` of the target in config.toml".to_string(),
+            DeployError::Unreachable { .. } => "check `endpoint` of the target in config.toml and the network; nothing was changed".to_string(),
+            DeployError::Stopped { .. } => "nothing was deleted and readers still see a whole site; run the same `concord deploy` again to finish: it uploads only what is still missing or different".to_string(),
+            _ => return None,
+        })
+    }
+}
+
+/// Builds the site and publishes it to a target.
+pub fn deploy(
+    options: &DeployOptions,
+    events: &dyn Fn(DeployEvent<'_>),
+) -> Result<DeployReport, DeployError> {
+    let started = Instant::now();
+    let prepared = pipeline::prepare(&options.site)?;
+    let settings = &prepared.config.deploy;
+    let target = choose(settings, options.target.as_deref())?.clone();
+    let entrances: Vec<String> = prepared
+        .config
+        .languages
+        .iter()
+        .map(|language| format!("{}index.html", language.prefix))
+        .collect();
+    let files = plan::outgoing(collect(&prepared)?, &settings.matchers, &entrances);
+    let max_deletes = options.max_deletes.unwrap_or(settings.max_deletes);
+    let (summary, deletes_skipped) = match &target.location {
+        Location::Folder(path) => to_folder(
+            &options.site.root,
+            path,
+            files,
+            options,
+            max_deletes,
+            &target,
+            events,
+        )?,
+        Location::Bucket { bucket, prefix } => {
+            let bucket = Bucket::connect(&target, bucket, prefix)?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| DeployError::Store {
+                    target: target.name.clone(),
+                    detail: error.to_string(),
+                })?;
+            runtime.block_on(to_bucket(
+                &bucket,
+                files,
+                options,
+                max_deletes,
+                &target,
+                events,
+            ))?
+        }
+    };
+    Ok(DeployReport {
+        target,
+        summary,
+        deletes_skipped,
+        max_deletes,
+        dry_run: options.dry_run,
+        warnings: prepared.warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn choose<'s>(settings: &'s DeploySettings, name: Option<&str>) -> Result<&'s Target, DeployError> {
+    let Some(name) = name else {
+        return settings.targets.first().ok_or(DeployError::NoTargets);
+    };
+    settings
+        .targets
+        .iter()
+        .find(|target| target.name == name)
+        .ok_or_else(|| match settings.targets.is_empty() {
+            true => DeployError::NoTargets,
+            false => DeployError::UnknownTarget {
+                name: name.to_string(),
+                known: settings.targets.iter().map(|t| t.name.clone()).collect(),
+            },
+        })
+}
+
+/// Every file of the site, search index included, in memory.
+fn collect(prepared: &Prepared) -> Result<Vec<SiteFile>, DeployError> {
+    let files = Collected::default();
+    prepared.stream(&files, true).map_err(|error| match error {
+        StreamError::Site(problems) => pipeline::Error::Site(Findings {
+            problems,
+            files: prepared.files,
+        }),
+        StreamError::Sink(never) => match never {},
+    })?;
+    Ok(files
+        .0
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+}
+
+#[derive(Default)]
+struct Collected(Mutex<Vec<SiteFile>>);
+
+impl Sink for Collected {
+    type Error = std::convert::Infallible;
+
+    fn put(&self, file: SiteFile) -> Result<(), Self::Error> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(file);
+        Ok(())
+    }
+}
+
+fn to_folder(
+    site_root: &Path,
+    path: &Path,
+    files: Vec<Outgoing>,
+    options: &DeployOptions,
+    max_deletes: usize,
+    target: &Target,
+    events: &dyn Fn(DeployEvent<'_>),
+) -> Result<(Summary, bool), DeployError> {
+    let remote = folder::list(path)?;
+    let plan = plan::plan(
+        folder::as_stored(files),
+        &remote,
+        &Manifest::new(),
+        options.force,
+    );
+    events(DeployEvent::Planned {
+        target,
+        plan: &plan,
+    });
+    let summary = plan.summary();
+    let skipped = plan.deletes.len() > max_deletes;
+    if options.dry_run {
+        return Ok((summary, skipped));
+    }
+    let kept = if skipped { plan.deletes } else { Vec::new() };
+    let files: Vec<Outgoing> = plan
+        .uploads
+        .into_iter()
+        .map(|upload| upload.file)
+        .chain(plan.unchanged)
+        .collect();
+    folder::publish(site_root, path, files, &kept)?;
+    Ok((summary, skipped))
+}
+
+async fn to_bucket(
+    bucket: &Bucket,
+    files: Vec<Outgoing>,
+    options: &DeployOptions,
+    max_deletes: usize,
+    target: &Target,
+    events: &dyn Fn(DeployEvent<'_>),
+) -> Result<(Summary, bool), DeployError> {
+    let remote = bucket.list().await?;
+    let manifest = match remote.contains_key(MANIFEST) {
+        true => bucket
+            .manifest()
+            .await
+            .map(|bytes| read_manifest(&bytes))
+            .unwrap_or_default(),
+        false => Manifest::new(),
+    };
+    let plan = plan::plan(files, &remote, &manifest, options.force);
+    events(DeployEvent::Planned {
+        target,
+        plan: &plan,
+    });
+    let summary = plan.summary();
+    let skipped = plan.deletes.len() > max_deletes;
+    if options.dry_run {
+        return Ok((summary, skipped));
+    }
+    let mut remembered = keep_unchanged(&plan.unchanged, &remote, &manifest);
+    let Plan {
+        uploads, deletes, ..
+    } = plan;
+    upload(
+        bucket,
+        uploads,
+        summary,
+        &target.name,
+        &mut remembered,
+        events,
+    )
+    .await?;
+    bucket
+        .put(MANIFEST, write_manifest(&remembered), &headers::Headers::for_path(MANIFEST, &[]))
+        .await
+        .map_err(|detail| DeployError::Store {
+            target: target.name.clone(),
+            detail: format!("every file is uploaded, but the manifest could not be stored ({detail}); run the deploy again"),
+        })?;
+    if !skipped {
+        delete(bucket, &deletes, &target.name).await?;
+    }
+    Ok((summary, skipped))
+}
+
+/// The manifest's lines for the files the target has already.
+fn keep_unchanged(
+    unchanged: &[Outgoing],
+    remote: &HashMap<String, plan::Remote>,
+    manifest: &Manifest,
+) -> Manifest {
+    unchanged
+        .iter()
+        .map(|file| {
+            let etag = remote
+                .get(&file.path)
+                .and_then(|r| r.etag.clone())
+                .unwrap_or_default();
+            let remembered = manifest.get(&file.path).cloned().unwrap_or(Remembered {
+                source_md5: file.source_md5.clone(),
+                headers: file.headers.digest(),
+                etag,
+            });
+            (file.path.clone(), remembered)
+        })
+        .collect()
+}
+
+/// Uploads stage by stage, a stage only once the one before it is whole;
+/// stops at the first upload that fails after its retries.
+async fn upload(
+    bucket: &Bucket,
+    uploads: Vec<Upload>,
+    summary: Summary,
+    target: &str,
+    remembered: &mut Manifest,
+    events: &dyn Fn(DeployEvent<'_>),
+) -> Result<(), DeployError> {
+    let planned = uploads.len();
+    let mut progress = Progress {
+        files: 0,
+        bytes: 0,
+        total_files: planned,
+        total_bytes: summary.bytes,
+    };
+    let mut stages: Vec<Vec<Upload>> = Vec::new();
+    for upload in uploads {
+        match stages.last_mut() {
+            Some(stage) if stage[0].file.stage == upload.file.stage => stage.push(upload),
+            _ => stages.push(vec![upload]),
+        }
+    }
+    let mut pending: Vec<String> = stages
+        .iter()
+        .flatten()
+        .map(|u| u.file.path.clone())
+        .collect();
+    for stage in stages {
+        let mut puts = futures_util::stream::iter(stage)
+            .map(|upload| async move {
+                let size = upload.body.len() as u64;
+                let result = bucket
+                    .put(&upload.file.path, upload.body, &upload.file.headers)
+                    .await;
+                (upload.file, size, result)
+            })
+            .buffer_unordered(CONCURRENT_UPLOADS);
+        while let Some((file, size, result)) = puts.next().await {
+            let etag = result.map_err(|detail| {
+                let done: HashSet<&String> = remembered.keys().collect();
+                pending.retain(|path| !done.contains(path));
+                DeployError::Stopped {
+                    target: target.to_string(),
+                    uploaded: progress.files,
+                    planned,
+                    not_uploaded: pending.iter().take(5).cloned().collect(),
+                    detail: format!("{}: {detail}", file.path),
+                }
+            })?;
+            progress.files += 1;
+            progress.bytes += size;
+            events(DeployEvent::Uploaded(progress));
+            remembered.insert(
+                file.path,
+                Remembered {
+                    source_md5: file.source_md5,
+                    headers: file.headers.digest(),
+                    etag: etag.unwrap_or_default(),
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn delete(bucket: &Bucket, deletes: &[String], target: &str) -> Result<(), DeployError> {
+    let mut done = 0;
+    let mut removals = futures_util::stream::iter(deletes)
+        .map(|path| async move { (path, bucket.delete(path).await) })
+        .buffer_unordered(CONCURRENT_UPLOADS);
+    while let Some((path, result)) = removals.next().await {
+        result.map_err(|detail| DeployError::Store {
+            target: target.to_string(),
+            detail: format!("every file is uploaded, but deleting {path} failed after {done} of {} deletes ({detail}); run the deploy again", deletes.len()),
+        })?;
+        done += 1;
+    }
+    Ok(())
+}
