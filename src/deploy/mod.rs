@@ -133,53 +133,36 @@ pub fn deploy(
     let started = Instant::now();
     let prepared = pipeline::prepare(&options.site)?;
     let settings = &prepared.config.deploy;
-    let target = choose(settings, options.target.as_deref())?.clone();
-    let entrances: Vec<String> = prepared
-        .config
-        .languages
-        .iter()
-        .map(|language| format!("{}index.html", language.prefix))
-        .collect();
-    let files = plan::outgoing(collect(&prepared)?, &settings.matchers, &entrances);
-    let max_deletes = options.max_deletes.unwrap_or(settings.max_deletes);
+    let target = choose(settings, options.target.as_deref())?;
+    let job = Job {
+        options,
+        target,
+        max_deletes: options.max_deletes.unwrap_or(settings.max_deletes),
+        events,
+    };
     let (summary, deletes_skipped) = match &target.location {
-        Location::Folder(path) => to_folder(
-            &options.site.root,
-            path,
-            files,
-            options,
-            max_deletes,
-            &target,
-            events,
-        )?,
+        Location::Folder(path) => to_folder(&job, path, outgoing(&prepared)?)?,
         Location::Bucket { bucket, prefix } => {
-            let bucket = Bucket::connect(&target, bucket, prefix)?;
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|error| DeployError::Store {
-                    target: target.name.clone(),
-                    detail: error.to_string(),
-                })?;
-            runtime.block_on(to_bucket(
-                &bucket,
-                files,
-                options,
-                max_deletes,
-                &target,
-                events,
-            ))?
+            to_bucket(&job, &prepared, Bucket::connect(target, bucket, prefix)?)?
         }
     };
     Ok(DeployReport {
-        target,
+        target: target.clone(),
         summary,
         deletes_skipped,
-        max_deletes,
+        max_deletes: job.max_deletes,
         dry_run: options.dry_run,
-        warnings: prepared.warnings,
+        warnings: prepared.warnings.clone(),
         elapsed: started.elapsed(),
     })
+}
+
+/// What every stage of one deploy needs to know.
+struct Job<'a> {
+    options: &'a DeployOptions,
+    target: &'a Target,
+    max_deletes: usize,
+    events: &'a dyn Fn(DeployEvent<'_>),
 }
 
 fn choose<'s>(settings: &'s DeploySettings, name: Option<&str>) -> Result<&'s Target, DeployError> {
@@ -199,8 +182,8 @@ fn choose<'s>(settings: &'s DeploySettings, name: Option<&str>) -> Result<&'s Ta
         })
 }
 
-/// Every file of the site, search index included, in memory.
-fn collect(prepared: &Prepared) -> Result<Vec<SiteFile>, DeployError> {
+/// Every file of the site, search index included, in memory, as it will be stored.
+fn outgoing(prepared: &Prepared) -> Result<Vec<Outgoing>, DeployError> {
     let files = Collected::default();
     prepared.stream(&files, true).map_err(|error| match error {
         StreamError::Site(problems) => pipeline::Error::Site(Findings {
@@ -209,10 +192,21 @@ fn collect(prepared: &Prepared) -> Result<Vec<SiteFile>, DeployError> {
         }),
         StreamError::Sink(never) => match never {},
     })?;
-    Ok(files
+    let files = files
         .0
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()))
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entrances: Vec<String> = prepared
+        .config
+        .languages
+        .iter()
+        .map(|language| format!("{}index.html", language.prefix))
+        .collect();
+    Ok(plan::outgoing(
+        files,
+        &prepared.config.deploy.matchers,
+        &entrances,
+    ))
 }
 
 #[derive(Default)]
@@ -231,28 +225,24 @@ impl Sink for Collected {
 }
 
 fn to_folder(
-    site_root: &Path,
+    job: &Job<'_>,
     path: &Path,
     files: Vec<Outgoing>,
-    options: &DeployOptions,
-    max_deletes: usize,
-    target: &Target,
-    events: &dyn Fn(DeployEvent<'_>),
 ) -> Result<(Summary, bool), DeployError> {
     let remote = folder::list(path)?;
     let plan = plan::plan(
         folder::as_stored(files),
         &remote,
         &Manifest::new(),
-        options.force,
+        job.options.force,
     );
-    events(DeployEvent::Planned {
-        target,
+    (job.events)(DeployEvent::Planned {
+        target: job.target,
         plan: &plan,
     });
     let summary = plan.summary();
-    let skipped = plan.deletes.len() > max_deletes;
-    if options.dry_run {
+    let skipped = plan.deletes.len() > job.max_deletes;
+    if job.options.dry_run {
         return Ok((summary, skipped));
     }
     let kept = if skipped { plan.deletes } else { Vec::new() };
@@ -262,18 +252,46 @@ fn to_folder(
         .map(|upload| upload.file)
         .chain(plan.unchanged)
         .collect();
-    folder::publish(site_root, path, files, &kept)?;
+    folder::publish(&job.options.site.root, path, files, &kept)?;
     Ok((summary, skipped))
 }
 
-async fn to_bucket(
-    bucket: &Bucket,
-    files: Vec<Outgoing>,
-    options: &DeployOptions,
-    max_deletes: usize,
-    target: &Target,
-    events: &dyn Fn(DeployEvent<'_>),
+fn to_bucket(
+    job: &Job<'_>,
+    prepared: &Prepared,
+    bucket: Bucket,
 ) -> Result<(Summary, bool), DeployError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| DeployError::Store {
+            target: job.target.name.clone(),
+            detail: error.to_string(),
+        })?;
+    // Listing a bucket of thousands of objects takes seconds of round trips
+    // and needs nothing of the site: it runs while the site renders.
+    let (listing, files) = std::thread::scope(|scope| {
+        let listing = scope.spawn(|| runtime.block_on(survey(&bucket)));
+        let files = outgoing(prepared);
+        (listing.join(), files)
+    });
+    let files = files?;
+    let (remote, manifest) = listing.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let plan = plan::plan(files, &remote, &manifest, job.options.force);
+    (job.events)(DeployEvent::Planned {
+        target: job.target,
+        plan: &plan,
+    });
+    let summary = plan.summary();
+    let skipped = plan.deletes.len() > job.max_deletes;
+    if !job.options.dry_run {
+        runtime.block_on(publish(job, &bucket, plan, &remote, &manifest, skipped))?;
+    }
+    Ok((summary, skipped))
+}
+
+/// What the bucket holds, and its manifest.
+async fn survey(bucket: &Bucket) -> Result<(HashMap<String, plan::Remote>, Manifest), DeployError> {
     let remote = bucket.list().await?;
     let manifest = match remote.contains_key(MANIFEST) {
         true => bucket
@@ -283,17 +301,21 @@ async fn to_bucket(
             .unwrap_or_default(),
         false => Manifest::new(),
     };
-    let plan = plan::plan(files, &remote, &manifest, options.force);
-    events(DeployEvent::Planned {
-        target,
-        plan: &plan,
-    });
+    Ok((remote, manifest))
+}
+
+/// Uploads, then the manifest, then the deletes unless `skip_deletes`.
+async fn publish(
+    job: &Job<'_>,
+    bucket: &Bucket,
+    plan: Plan,
+    remote: &HashMap<String, plan::Remote>,
+    manifest: &Manifest,
+    skip_deletes: bool,
+) -> Result<(), DeployError> {
+    let target = &job.target.name;
     let summary = plan.summary();
-    let skipped = plan.deletes.len() > max_deletes;
-    if options.dry_run {
-        return Ok((summary, skipped));
-    }
-    let mut remembered = keep_unchanged(&plan.unchanged, &remote, &manifest);
+    let mut remembered = keep_unchanged(&plan.unchanged, remote, manifest);
     let Plan {
         uploads, deletes, ..
     } = plan;
@@ -301,22 +323,22 @@ async fn to_bucket(
         bucket,
         uploads,
         summary,
-        &target.name,
+        target,
         &mut remembered,
-        events,
+        job.events,
     )
     .await?;
     bucket
         .put(MANIFEST, write_manifest(&remembered), &headers::Headers::for_path(MANIFEST, &[]))
         .await
         .map_err(|detail| DeployError::Store {
-            target: target.name.clone(),
+            target: target.clone(),
             detail: format!("every file is uploaded, but the manifest could not be stored ({detail}); run the deploy again"),
         })?;
-    if !skipped {
-        delete(bucket, &deletes, &target.name).await?;
+    if !skip_deletes {
+        delete(bucket, &deletes, target).await?;
     }
-    Ok((summary, skipped))
+    Ok(())
 }
 
 /// The manifest's lines for the files the target has already.
