@@ -19,6 +19,7 @@ pub mod content;
 pub mod deploy;
 pub mod diagnostics;
 pub mod i18n;
+pub mod import;
 pub mod layout;
 mod lint;
 pub mod model;

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use concord::deploy::plan::{Change, Summary};
 use concord::deploy::{DeployError, DeployEvent, DeployOptions};
 use concord::diagnostics::{count, Diagnostics, Severity};
+use concord::import::{ImportOptions, Imported, Note, Release};
 use concord::layout::OUTPUT_DIR;
 use concord::pipeline::{self, Findings, SiteDir};
 use concord::scaffold::{self, NewArticle};
@@ -93,6 +94,24 @@ enum Command {
         /// Delete at most this many files from the target, else delete none [default: [deploy] max_deletes, or 256]
         #[arg(long, value_name = "N")]
         max_deletes: Option<usize>,
+    },
+    /// Turn press releases (plain text or Markdown) into articles in content/news/
+    Import {
+        /// The files to import; - reads standard input
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The site folder [default: this folder or the nearest above it with a config.toml]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Write the articles into this folder instead of <root>/content/news
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+        /// The date of the articles, YYYY-MM-DD, instead of the first date in each text
+        #[arg(long)]
+        date: Option<String>,
+        /// Print what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Create a new article in content/news/
     New {
@@ -241,6 +260,31 @@ fn main() -> ExitCode {
             }),
             None => ExitCode::FAILURE,
         },
+        Command::Import {
+            files,
+            root,
+            into,
+            date,
+            dry_run,
+        } => {
+            let Some(root) = site_root(root.as_deref()) else {
+                return ExitCode::FAILURE;
+            };
+            let date = match date.as_deref().map(scaffold::parse_date).transpose() {
+                Ok(date) => date,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let options = ImportOptions {
+                root,
+                into,
+                date,
+                dry_run,
+            };
+            import(&files, &options)
+        }
         Command::New {
             title,
             cities,
@@ -548,6 +592,100 @@ impl ProgressBar {
         if self.drawn.get() {
             eprintln!();
         }
+    }
+}
+
+fn import(files: &[PathBuf], options: &ImportOptions) -> ExitCode {
+    let cities = match concord::import::site_cities(&options.root) {
+        Ok(cities) => cities,
+        Err(concord::import::ImportError::Config(problems)) => {
+            print_reports(&problems);
+            eprintln!("error: config.toml has problems; fix them first");
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failed = false;
+    for file in files {
+        let outcome = read_release(file).and_then(|release| {
+            concord::import::import(&release, &cities, options).map_err(|error| error.to_string())
+        });
+        match outcome {
+            Ok(imported) => print_import(&imported, options.dry_run),
+            Err(message) => {
+                eprintln!("error: {message}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn read_release(file: &Path) -> Result<Release, String> {
+    if file == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|error| format!("cannot read standard input: {error}"))?;
+        return Ok(Release {
+            name: "standard input".into(),
+            bytes,
+        });
+    }
+    std::fs::read(file)
+        .map(|bytes| Release {
+            name: file.display().to_string(),
+            bytes,
+        })
+        .map_err(|error| format!("cannot read {}: {error}", file.display()))
+}
+
+fn print_import(imported: &Imported, dry_run: bool) {
+    let verb = if dry_run { "Would import" } else { "Imported" };
+    let draft = if imported.draft.draft {
+        " (as a draft)"
+    } else {
+        ""
+    };
+    println!(
+        "{verb} {} → {}{draft}",
+        imported.name,
+        imported.path.display()
+    );
+    if let Some(encoding) = imported.encoding {
+        println!("  read as {encoding}, not UTF-8; the article is written in UTF-8");
+    }
+    let line = |note: &Note| {
+        note.line
+            .map_or("        ".to_string(), |n| format!("line {n:<3}"))
+    };
+    for note in imported.draft.notes.iter().filter(|n| !n.for_editor) {
+        println!("  {} {}", line(note), note.text);
+    }
+    let for_editor: Vec<&Note> = imported
+        .draft
+        .notes
+        .iter()
+        .filter(|n| n.for_editor)
+        .collect();
+    if !for_editor.is_empty() {
+        println!("  needs the editor:");
+        for note in for_editor {
+            println!("  {} {}", line(note), note.text);
+        }
+    }
+    if dry_run {
+        // The front matter, up to and including its closing `+++`.
+        let end = imported.file[3..]
+            .find("+++\n")
+            .map_or(imported.file.len(), |i| i + 7);
+        print!("{}", &imported.file[..end]);
     }
 }
 

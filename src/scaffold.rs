@@ -148,7 +148,7 @@ pub fn new_article(
     Ok(path)
 }
 
-fn parse_date(text: &str) -> Result<Date, ScaffoldError> {
+pub fn parse_date(text: &str) -> Result<Date, ScaffoldError> {
     let bad = || {
         ScaffoldError::BadArgument(format!(
             "`{text}` is not a date; write it as YYYY-MM-DD, like --date 2020-06-09"
@@ -209,7 +209,7 @@ fn line(key: &str, value: Option<&str>) -> String {
 }
 
 /// A TOML basic string.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut quoted = String::with_capacity(text.len() + 2);
     quoted.push('"');
     for c in text.chars() {

@@ -4,7 +4,7 @@ mod article;
 pub mod front_matter;
 mod links;
 pub mod markdown;
-mod placeholder;
+pub(crate) mod placeholder;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
