@@ -282,6 +282,7 @@ fn main() -> ExitCode {
                 into,
                 date,
                 dry_run,
+                today: pipeline::today(),
             };
             import(&files, &options)
         }

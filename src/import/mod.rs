@@ -34,6 +34,8 @@ pub struct ImportOptions {
     pub date: Option<Date>,
     /// Report and print, but write nothing.
     pub dry_run: bool,
+    /// Stands in for a date the text does not give, in a draft.
+    pub today: Date,
 }
 
 /// What became of one release.
@@ -98,7 +100,7 @@ pub fn import(
             path,
         });
     }
-    let file = content_file(&draft);
+    let file = content_file(&draft, options.today);
     if !options.dry_run {
         write_new(&path, &file)?;
     }
@@ -150,11 +152,14 @@ fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
 }
 
 /// The content file: front matter, then the body.
-fn content_file(draft: &Draft) -> String {
+fn content_file(draft: &Draft, today: Date) -> String {
     let mut front = format!("+++\ntitle = {}\n", toml_string(&draft.title));
     match draft.date {
         Some(date) => front.push_str(&format!("date = {}\n", iso(date))),
-        None => front.push_str("# date = YYYY-MM-DD: no date was found in the text\n"),
+        None => front.push_str(&format!(
+            "# no date was found in the text: today's date stands in; set the right one\ndate = {}\n",
+            iso(today)
+        )),
     }
     let keys: Vec<String> = draft.cities.iter().map(|k| toml_string(k)).collect();
     front.push_str(&format!("cities = [{}]\n", keys.join(", ")));
