@@ -1,7 +1,13 @@
 //! Writes a generated cooperation-news site for benchmarks: the same
 //! articles as a Concord site and, with `--hugo`, as a Hugo site.
 //!
-//! cargo run --release --example corpus -- --articles 10000 --cities 40 --seed 1 --out /tmp/site [--hugo /tmp/hugo-site] [--bilingual]
+//! cargo run --release --example corpus -- --articles 10000 --cities 40 --seed 1 --out /tmp/site [--hugo /tmp/hugo-site] [--bilingual] [--profile heavy]
+//!
+//! `--profile light` (the default): 2 or 3 cities and one topic per article,
+//! bodies of five paragraphs (500 words) and one heading. `--profile heavy`:
+//! 2 or 3 cities and 1 to 3 of 6 topics per article, bodies of about 575
+//! words with h2 and h3 headings, a list, a blockquote, an external link and
+//! emphasis, which is what a real newsroom's articles carry.
 //!
 //! `--bilingual` makes a site in Chinese and English with the same
 //! articles: every other one in English, each pair linked as translations.
@@ -91,6 +97,7 @@ struct Options {
     hugo: Option<PathBuf>,
     bilingual: bool,
     search: bool,
+    heavy: bool,
 }
 
 /// xorshift64*: small, fast, and the same on every machine.
@@ -121,7 +128,7 @@ fn main() -> ExitCode {
     {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR] [--bilingual] [--search]");
+            eprintln!("error: {message}\nusage: corpus --articles N --cities C --seed S --out DIR [--hugo DIR] [--bilingual] [--search] [--profile light|heavy]");
             ExitCode::FAILURE
         }
     }
@@ -136,6 +143,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         hugo: None,
         bilingual: false,
         search: false,
+        heavy: false,
     };
     let mut args = args.into_iter();
     while let Some(flag) = args.next() {
@@ -156,6 +164,11 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--seed" => options.seed = number()? as u64,
             "--out" => options.out = PathBuf::from(&value),
             "--hugo" => options.hugo = Some(PathBuf::from(&value)),
+            "--profile" => match value.as_str() {
+                "light" => options.heavy = false,
+                "heavy" => options.heavy = true,
+                _ => return Err(format!("--profile is light or heavy, not {value}")),
+            },
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -168,7 +181,10 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
 fn run(options: &Options) -> std::io::Result<()> {
     let mut rng = Rng(options.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let articles: Vec<Article> = (0..options.articles)
-        .map(|i| article(i, options.cities, &mut rng))
+        .map(|i| match options.heavy {
+            true => heavy_article(i, options.cities, &mut rng),
+            false => article(i, options.cities, &mut rng),
+        })
         .collect();
     write_concord(&options.out, options.cities, &articles, options)?;
     if let Some(hugo) = &options.hugo {
@@ -216,6 +232,58 @@ fn article(i: usize, city_count: usize, rng: &mut Rng) -> Article {
         topics,
         body,
     }
+}
+
+/// An article of the heavy profile: more topics, and a body with the
+/// Markdown a newsroom writes.
+fn heavy_article(i: usize, city_count: usize, rng: &mut Rng) -> Article {
+    let mut article = article(i, city_count, rng);
+    let mut topics = Vec::new();
+    while topics.len() < 1 + rng.below(3) {
+        let topic = TOPICS[rng.below(6)];
+        if !topics.contains(&topic) {
+            topics.push(topic);
+        }
+    }
+    article.topics = topics;
+    let words = |n: usize, rng: &mut Rng| {
+        (0..n)
+            .map(|_| WORDS[rng.below(WORDS.len())])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut body = String::with_capacity(4500);
+    for section in 0..3 {
+        let _ = write!(body, "## {}\n\n", words(3, rng));
+        let _ = write!(
+            body,
+            "{} *{}* {}.\n\n",
+            words(60, rng),
+            words(2, rng),
+            words(40, rng)
+        );
+        let _ = write!(body, "### {}\n\n", words(2, rng));
+        let _ = write!(
+            body,
+            "{} **{}** {}.\n\n",
+            words(50, rng),
+            words(2, rng),
+            words(20, rng)
+        );
+        if section == 1 {
+            for _ in 0..4 {
+                let _ = writeln!(body, "- {}", words(6, rng));
+            }
+            let _ = write!(body, "\n> {}.\n\n", words(25, rng));
+            let _ = write!(
+                body,
+                "More in [the agreement](https://example.gov.cn/agreements/{i}.html), {}.\n\n",
+                words(10, rng)
+            );
+        }
+    }
+    article.body = body;
+    article
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

@@ -2,7 +2,8 @@
 # Speed and memory of `concord build` against Hugo on the same generated
 # content, and the preview's incremental rebuild. Not part of `cargo test`.
 #
-#   scripts/bench.sh                 # 1k, 10k and 100k articles; Hugo at 1k and 10k
+#   scripts/bench.sh                 # 1k, 10k and 100k articles (light shape); Hugo at 1k and 10k;
+#                                    # then the heavy shape at 10k against Hugo, search, preview
 #   SIZES="1000 10000" scripts/bench.sh
 #   HUGO_SIZES="1000 10000 100000" scripts/bench.sh   # Hugo at 100k takes minutes
 #
@@ -60,6 +61,19 @@ for n in $sizes; do
     printf "%s\thugo\t%s\t%s\n" "$n" "$(mean 1)" "$(peak_mib hugo --quiet --source "$hugo_site" --destination "$hugo_site/public")" >> "$results"
   fi
 done
+
+echo
+echo "Heavy shape, 10,000 articles (1-3 of 6 topics, ~575-word bodies with headings, a list, a"
+echo "blockquote, a link and emphasis), 42 cities, a fresh output folder for every run:"
+heavy=$work/heavy-10000
+[ -d "$heavy" ] || ./target/release/examples/corpus --articles 10000 --cities 42 --seed 1 --profile heavy --out "$heavy" --hugo "$heavy-hugo"
+hyperfine --warmup 1 --runs 5 \
+  --prepare "rm -rf $heavy/public $heavy-hugo/public" \
+  "$concord build --root $heavy" \
+  "hugo --quiet --source $heavy-hugo --destination $heavy-hugo/public"
+echo "peak MiB, Concord: $(peak_mib "$concord" build --root "$heavy" --output "$heavy/public-peak")"
+echo "peak MiB, Hugo: $(peak_mib hugo --quiet --source "$heavy-hugo" --destination "$heavy-hugo/public-peak")"
+rm -rf "$heavy/public-peak" "$heavy-hugo/public-peak"
 
 echo
 echo "Search, 10,000 articles: Concord with its index against Hugo followed by the Pagefind command line:"

@@ -494,13 +494,13 @@ fn deploy(options: DeployOptions) -> ExitCode {
     match result {
         Ok(report) => {
             print_reports(&report.warnings);
-            if report.deletes_skipped {
+            if report.skipped_deletes > 0 {
                 eprintln!(
                     "warning: deleted nothing: the site no longer has {}, more than the {} a deploy may delete; the old files stay on the target",
-                    count(report.summary.deleted, "file"),
+                    count(report.skipped_deletes, "file"),
                     report.max_deletes
                 );
-                eprintln!("help: check that this is the right site and target; if so, run again with --max-deletes {}", report.summary.deleted);
+                eprintln!("help: check that this is the right site and target; if so, run again with --max-deletes {}", report.skipped_deletes);
             }
             let verb = if report.dry_run {
                 "Would deploy"
@@ -525,12 +525,15 @@ fn deploy(options: DeployOptions) -> ExitCode {
         }
         Err(error) => {
             eprintln!("error: {error}");
-            if let DeployError::Stopped { not_uploaded, .. } = &error {
-                eprintln!(
-                    "not uploaded: {}{}",
-                    not_uploaded.join(", "),
-                    if not_uploaded.len() == 5 { ", …" } else { "" }
-                );
+            if let DeployError::Stopped {
+                not_uploaded, more, ..
+            } = &error
+            {
+                let more = match more {
+                    0 => String::new(),
+                    n => format!(" and {n} more"),
+                };
+                eprintln!("not uploaded: {}{more}", not_uploaded.join(", "));
             }
             if let Some(help) = error.help() {
                 eprintln!("help: {help}");

@@ -357,3 +357,24 @@ fn a_dry_run_prints_the_front_matter_and_writes_nothing() {
     assert!(said.contains("+++\ntitle = \"A New Round of North-South Cooperation for Wuxi and Xuzhou\"\ndate = 2020-06-11\ncities = [\"wuxi\", \"xuzhou\"]\n"), "{said}");
     assert!(!site.root().join("content/news").exists());
 }
+
+#[test]
+fn a_capitalised_headline_is_not_read_as_one_long_place_name() {
+    let site = Site::new(BASE, 10);
+    let release = site.root().join("tour.txt");
+    std::fs::write(
+        &release,
+        "Xuzhou Officials Tour Xinghai County\n\nOn 3 July 2023 officials from Xuzhou toured Xinghai County and Hainan Tibetan Autonomous Prefecture.\n",
+    )
+    .unwrap();
+    let said = import_ok(&site, &[file(&release)]);
+    assert!(!said.contains("the title says"), "{said}");
+    assert!(
+        said.contains("`Xinghai County` looks like a place the site does not declare"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("Autonomous Prefecture` looks like"),
+        "{said}"
+    );
+}

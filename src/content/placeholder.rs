@@ -8,18 +8,17 @@ const MARKER_WORDS: [&str; 3] = ["TODO", "TBD", "XXX"];
 /// A date to show in help, written as front matter wants it.
 pub const EXAMPLE_DATE: &str = "2020-06-09";
 
-/// Byte ranges of every placeholder in `text`, in order.
+/// Byte ranges of every placeholder in `text`, in order. Every article's
+/// body is searched on every build, so the phrases are matched ignoring
+/// ASCII case in place rather than in a lowercased copy of the text.
 pub fn find(text: &str) -> Vec<Range<usize>> {
-    let lower = text.to_ascii_lowercase();
     let mut found: Vec<Range<usize>> = Vec::new();
-    for (start, _) in lower.match_indices("[insert") {
-        let end = lower[start..]
-            .find(']')
-            .map_or(start + 7, |i| start + i + 1);
+    for start in positions_ignoring_case(text, "[insert") {
+        let end = text[start..].find(']').map_or(start + 7, |i| start + i + 1);
         found.push(start..end);
     }
-    for (start, phrase) in lower.match_indices("lorem ipsum") {
-        found.push(start..start + phrase.len());
+    for start in positions_ignoring_case(text, "lorem ipsum") {
+        found.push(start..start + "lorem ipsum".len());
     }
     for word in MARKER_WORDS {
         for (start, _) in text.match_indices(word) {
@@ -31,6 +30,25 @@ pub fn find(text: &str) -> Vec<Range<usize>> {
     }
     found.sort_by_key(|r| r.start);
     found
+}
+
+/// Where `needle` (lowercase ASCII) starts in `text`, in any ASCII case.
+fn positions_ignoring_case<'t>(
+    text: &'t str,
+    needle: &'static str,
+) -> impl Iterator<Item = usize> + 't {
+    let (bytes, wanted) = (text.as_bytes(), needle.as_bytes());
+    let first = wanted[0];
+    bytes
+        .iter()
+        .enumerate()
+        .filter(move |(_, b)| b.to_ascii_lowercase() == first)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            bytes
+                .get(at..at + wanted.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(wanted))
+        })
 }
 
 fn is_boundary(text: &str, start: usize, end: usize) -> bool {

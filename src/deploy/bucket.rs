@@ -77,16 +77,25 @@ impl Bucket {
         })
     }
 
-    fn key(&self, path: &str) -> Key {
-        match self.prefix.as_str() {
-            "" => Key::from(path),
-            prefix => Key::from(format!("{prefix}/{path}")),
-        }
+    /// The object's key: the path as it is (`Key::from` would percent-encode
+    /// a Chinese file name into a key no reader asks for).
+    fn key(&self, path: &str) -> Result<Key, String> {
+        let key = match self.prefix.as_str() {
+            "" => path.to_string(),
+            prefix => format!("{prefix}/{path}"),
+        };
+        Key::parse(&key).map_err(|error| format!("`{key}` cannot be a key: {error}"))
     }
 
     /// Every object under the prefix, by its path in the site.
     pub async fn list(&self) -> Result<HashMap<String, Remote>, DeployError> {
-        let prefix = (!self.prefix.is_empty()).then(|| Key::from(self.prefix.as_str()));
+        let prefix = match self.prefix.as_str() {
+            "" => None,
+            prefix => Some(Key::parse(prefix).map_err(|error| DeployError::Store {
+                target: self.target.clone(),
+                detail: format!("the folder `{prefix}` of the URL cannot be a key prefix: {error}"),
+            })?),
+        };
         let mut listing = self.store.list(prefix.as_ref());
         let mut objects = HashMap::new();
         while let Some(object) = listing.next().await {
@@ -107,7 +116,7 @@ impl Bucket {
 
     /// The manifest's bytes; a missing or unreadable one is no manifest.
     pub async fn manifest(&self) -> Option<Vec<u8>> {
-        let object = self.store.get(&self.key(MANIFEST)).await.ok()?;
+        let object = self.store.get(&self.key(MANIFEST).ok()?).await.ok()?;
         object.bytes().await.ok().map(|bytes| bytes.to_vec())
     }
 
@@ -135,7 +144,7 @@ impl Bucket {
             ..PutOptions::default()
         };
         self.store
-            .put_opts(&self.key(path), PutPayload::from(body), options)
+            .put_opts(&self.key(path)?, PutPayload::from(body), options)
             .await
             .map(|result| result.e_tag.as_deref().map(normalize_etag))
             .map_err(|error| short(&error.to_string()))
@@ -143,7 +152,7 @@ impl Bucket {
 
     pub async fn delete(&self, path: &str) -> Result<(), String> {
         self.store
-            .delete(&self.key(path))
+            .delete(&self.key(path)?)
             .await
             .map_err(|error| short(&error.to_string()))
     }

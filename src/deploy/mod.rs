@@ -66,8 +66,9 @@ pub struct Progress {
 pub struct DeployReport {
     pub target: Target,
     pub summary: Summary,
-    /// Whether the deletes were left undone, as more than `max_deletes`.
-    pub deletes_skipped: bool,
+    /// Deletes left undone, as more than `max_deletes`; then `summary`
+    /// counts none deleted.
+    pub skipped_deletes: usize,
     pub max_deletes: usize,
     pub dry_run: bool,
     pub warnings: Diagnostics,
@@ -103,6 +104,8 @@ pub enum DeployError {
         planned: usize,
         /// The first few paths not uploaded.
         not_uploaded: Vec<String>,
+        /// How many more were not uploaded.
+        more: usize,
         detail: String,
     },
     #[error(transparent)]
@@ -140,16 +143,21 @@ pub fn deploy(
         max_deletes: options.max_deletes.unwrap_or(settings.max_deletes),
         events,
     };
-    let (summary, deletes_skipped) = match &target.location {
+    let (mut summary, skip_deletes) = match &target.location {
         Location::Folder(path) => to_folder(&job, path, outgoing(&prepared)?)?,
         Location::Bucket { bucket, prefix } => {
             to_bucket(&job, &prepared, Bucket::connect(target, bucket, prefix)?)?
         }
     };
+    let skipped_deletes = if skip_deletes {
+        std::mem::take(&mut summary.deleted)
+    } else {
+        0
+    };
     Ok(DeployReport {
         target: target.clone(),
         summary,
-        deletes_skipped,
+        skipped_deletes,
         max_deletes: job.max_deletes,
         dry_run: options.dry_run,
         warnings: prepared.warnings.clone(),
@@ -329,7 +337,7 @@ async fn publish(
     )
     .await?;
     bucket
-        .put(MANIFEST, write_manifest(&remembered), &headers::Headers::for_path(MANIFEST, &[]))
+        .put(MANIFEST, write_manifest(&remembered), &manifest_headers())
         .await
         .map_err(|detail| DeployError::Store {
             target: target.clone(),
@@ -341,7 +349,18 @@ async fn publish(
     Ok(())
 }
 
-/// The manifest's lines for the files the target has already.
+/// The manifest is read by Concord alone: stored as it is.
+fn manifest_headers() -> headers::Headers {
+    headers::Headers {
+        gzip: false,
+        ..headers::Headers::for_path(MANIFEST, &[])
+    }
+}
+
+/// The manifest's lines for the files the target has already. A file the
+/// old manifest did not vouch for was compared by its bytes alone; its
+/// headers are taken to be the ones configured (see the README: `--force`
+/// stores them anew).
 fn keep_unchanged(
     unchanged: &[Outgoing],
     remote: &HashMap<String, plan::Remote>,
@@ -354,7 +373,8 @@ fn keep_unchanged(
                 .get(&file.path)
                 .and_then(|r| r.etag.clone())
                 .unwrap_or_default();
-            let remembered = manifest.get(&file.path).cloned().unwrap_or(Remembered {
+            let vouched = manifest.get(&file.path).filter(|r| r.etag == etag);
+            let remembered = vouched.cloned().unwrap_or(Remembered {
                 source_md5: file.source_md5.clone(),
                 headers: file.headers.digest(),
                 etag,
@@ -412,6 +432,7 @@ async fn upload(
                     uploaded: progress.files,
                     planned,
                     not_uploaded: pending.iter().take(5).cloned().collect(),
+                    more: pending.len().saturating_sub(5),
                     detail: format!("{}: {detail}", file.path),
                 }
             })?;

@@ -80,7 +80,12 @@ fn numbered(line: &str) -> Option<(Option<String>, &str)> {
         let after = &body[digits.len()..];
         let rest = match inner {
             Some(_) => after.strip_prefix([')', '）']),
-            None => after.strip_prefix(['.', ')', '、']),
+            None => after.strip_prefix('、').or_else(|| {
+                // "2.5 million" is a figure, "2. Parks" an item.
+                after
+                    .strip_prefix(['.', ')'])
+                    .filter(|rest| rest.starts_with(char::is_whitespace))
+            }),
         }?;
         return Some((Some(digits), rest.trim_start()));
     }
@@ -91,13 +96,18 @@ fn numbered(line: &str) -> Option<(Option<String>, &str)> {
     Some((Some(value.to_string()), rest.trim_start()))
 }
 
+/// A list; a numbered one counts on from its first item's number.
 fn list(lines: &[&str]) -> String {
-    lines
-        .iter()
-        .filter_map(|line| item(line))
+    let items: Vec<(Option<String>, &str)> = lines.iter().filter_map(|line| item(line)).collect();
+    let first: usize = items
+        .first()
+        .and_then(|(number, _)| number.as_ref()?.parse().ok())
+        .unwrap_or(1);
+    items
+        .into_iter()
         .enumerate()
         .map(|(i, (number, text))| match number {
-            Some(_) => format!("{}. {text}", i + 1),
+            Some(_) => format!("{}. {text}", first + i),
             None => format!("- {text}"),
         })
         .collect::<Vec<_>>()
@@ -169,6 +179,12 @@ mod tests {
         assert_eq!(
             md,
             "Wuxi and Xuzhou - two cities - met.\n\\#1 priority: parks.\n"
+        );
+        let figures = markdown(&paragraphs("2.5 million visitors came.\n3) more"));
+        assert_eq!(figures, "2.5 million visitors came.\n3) more\n");
+        assert_eq!(
+            markdown(&paragraphs("3. parks\n4. schools")),
+            "3. parks\n4. schools\n"
         );
     }
 }

@@ -36,7 +36,15 @@ const MONTHS: [&str; 12] = [
 
 /// Every date in `line`, in order.
 pub fn dates_in(line: &str) -> Vec<FoundDate> {
-    let tokens = tokens(line);
+    // Chinese text often writes figures full-width: ２０２３年７月３日.
+    let line: String = line
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    let tokens = tokens(&line);
     let mut found = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -163,6 +171,7 @@ mod tests {
         assert_eq!(first("7月3日上午"), Some((None, 7, 3)));
         assert_eq!(first("On June 9, Zhou Tiegen led"), Some((None, 6, 9)));
         assert_eq!(first("Sept. 30, 2021"), Some((Some(2021), 9, 30)));
+        assert_eq!(first("２０２３年７月３日"), Some((Some(2023), 7, 3)));
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub fn find(text: &str, cities: &CityRegistry) -> Places {
     for (id, city) in cities.iter() {
         let spellings = [&city.key, &city.name].into_iter().chain(&city.aliases);
         for spelling in spellings {
-            let folded = spelling.to_lowercase();
+            // ASCII case only, so that offsets in the folded text are the text's.
+            let folded = spelling.to_ascii_lowercase();
             match names.iter_mut().find(|(name, _)| *name == folded) {
                 Some((_, ids)) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
@@ -46,7 +47,7 @@ pub fn find(text: &str, cities: &CityRegistry) -> Places {
         }
     }
     names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let mut taken = vec![false; lower.len()];
     let mut places = Places::default();
     for (name, ids) in &names {
@@ -112,17 +113,54 @@ const CHINESE_KINDS: [char; 5] = ['市', '县', '州', '区', '省'];
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct PlaceName {
     pub at: usize,
-    /// The name without its kind: "Xinghai".
+    /// The word before its kind: "Xinghai"; in Chinese, up to three characters.
     pub stem: String,
     pub kind: String,
+    /// What comes before the stem and may belong to the name: the capitalised
+    /// words "Hainan Tibetan" before "Autonomous Prefecture", or up to three
+    /// more Chinese characters.
+    pub before: String,
 }
 
 impl PlaceName {
+    fn chinese(&self) -> bool {
+        self.kind
+            .chars()
+            .next()
+            .is_some_and(|c| CHINESE_KINDS.contains(&c))
+    }
+
     pub fn full(&self) -> String {
-        match self.kind.chars().next() {
-            Some(c) if CHINESE_KINDS.contains(&c) => format!("{}{}", self.stem, self.kind),
-            _ => format!("{} {}", self.stem, self.kind),
+        self.with_kind(&self.stem)
+    }
+
+    fn with_kind(&self, stem: &str) -> String {
+        match self.chinese() {
+            true => format!("{stem}{}", self.kind),
+            false => format!("{stem} {}", self.kind),
         }
+    }
+
+    /// Every name the place could be, with and without its kind: the stem,
+    /// then the stem with more and more of what comes before it.
+    pub fn names(&self) -> Vec<String> {
+        let separator = if self.chinese() { "" } else { " " };
+        let mut stems = vec![self.stem.clone()];
+        let mut before = self.before.as_str();
+        while !before.is_empty() {
+            stems.push(format!("{before}{separator}{}", self.stem));
+            before = match self.chinese() {
+                true => before
+                    .char_indices()
+                    .nth(1)
+                    .map_or("", |(i, _)| &before[i..]),
+                false => before.split_once(' ').map_or("", |(_, rest)| rest),
+            };
+        }
+        stems
+            .iter()
+            .flat_map(|stem| [self.with_kind(stem), stem.clone()])
+            .collect()
     }
 }
 
@@ -139,11 +177,13 @@ pub fn place_names(text: &str) -> Vec<PlaceName> {
             {
                 continue;
             }
-            if let Some((start, stem)) = capitalised_words_before(&text[..at]) {
+            if let Some((_, run)) = capitalised_words_before(&text[..at]) {
+                let (before, stem) = run.rsplit_once(' ').unwrap_or(("", run));
                 found.insert(PlaceName {
-                    at: start,
+                    at: at - stem.len(),
                     stem: stem.to_string(),
                     kind: kind.to_string(),
+                    before: before.to_string(),
                 });
             }
         }
@@ -152,20 +192,20 @@ pub fn place_names(text: &str) -> Vec<PlaceName> {
         .char_indices()
         .filter(|(_, c)| CHINESE_KINDS.contains(c))
     {
-        let stem: String = text[..at]
+        let run: Vec<char> = text[..at]
             .chars()
             .rev()
             .take_while(|c| is_han(*c))
-            .take(3)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
+            .take(6)
             .collect();
+        let stem: String = run.iter().take(3).rev().collect();
+        let before: String = run.iter().skip(3).rev().collect();
         if stem.chars().count() >= 2 {
             found.insert(PlaceName {
                 at: at - stem.len(),
                 stem,
                 kind: c.to_string(),
+                before,
             });
         }
     }

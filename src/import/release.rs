@@ -70,6 +70,11 @@ pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
                     line.trim()
                 ),
             ));
+        } else if is_metadata(line) {
+            notes.push(inferred(
+                Some(number),
+                format!("left out `{}`: a dateline or counter line", line.trim()),
+            ));
         } else {
             kept.push((number, line));
         }
@@ -82,8 +87,7 @@ pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
     let date_placeholder = placeholders
         .iter()
         .any(|(_, word)| word.to_lowercase().contains("date") || word.contains("日期"));
-    let body_lines: Vec<(usize, &str)> =
-        kept.into_iter().filter(|(_, l)| !is_metadata(l)).collect();
+    let body_lines = kept;
     let places = find_cities(&title, title_at + 1, &body_lines, cities, &mut notes);
     let paragraphs = paragraphs(&body_lines);
     let summary = paragraphs.first().map(|p| shorten(&p.1.join(" ")));
@@ -297,7 +301,7 @@ fn check_title(
             .iter()
             .map(|m| cities.get(m.city))
             .find(|city| {
-                city.name.split_whitespace().next() == place.stem.split_whitespace().next()
+                city.name.split_whitespace().next() == Some(place.stem.as_str())
                     && city.name != place.stem
             });
         if let Some(city) = meant {
@@ -339,8 +343,11 @@ fn suggest(
     }
 }
 
+/// Whether the place, or a longer name it ends, is a declared city:
+/// "Hainan Tibetan Autonomous Prefecture" though its stem is "Autonomous".
 fn declared(place: &PlaceName, cities: &CityRegistry) -> bool {
-    [place.full(), place.stem.clone()]
+    place
+        .names()
         .iter()
         .any(|name| !matches!(cities.resolve(name), CityLookup::Unknown { .. }))
 }
@@ -369,9 +376,10 @@ fn shorten(text: &str) -> String {
     if text.chars().count() <= SUMMARY_MAX {
         return text.to_string();
     }
+    // One character is kept for the ellipsis.
     let limit = text
         .char_indices()
-        .nth(SUMMARY_MAX)
+        .nth(SUMMARY_MAX - 1)
         .map_or(text.len(), |(i, _)| i);
     let ends = [". ", "。", "! ", "？", "? ", "！"];
     let cut = ends
