@@ -134,8 +134,19 @@ fn is_ready(address: &str) -> bool {
         stream,
         "GET /status HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
     );
-    let mut reply = String::new();
-    asked.is_ok() && stream.read_to_string(&mut reply).is_ok() && reply.contains("\"ready\":true")
+    if asked.is_err() {
+        return false;
+    }
+    // chromedriver may keep the connection open after its answer: read
+    // until the answer says ready, or the connection ends or fails.
+    let (mut reply, mut chunk) = (Vec::new(), [0; 4096]);
+    while let Ok(read @ 1..) = stream.read(&mut chunk) {
+        reply.extend_from_slice(&chunk[..read]);
+        if String::from_utf8_lossy(&reply).contains("\"ready\":true") {
+            return true;
+        }
+    }
+    false
 }
 
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
