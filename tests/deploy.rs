@@ -238,12 +238,8 @@ fn deploy(site: &Site, args: &[&str]) -> Output {
 }
 
 fn deploy_command(site: &Site, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
+    let mut command = concord("deploy", site, args);
     command
-        .args(["deploy", "--root"])
-        .arg(site.root())
-        .args(args)
-        .env("NO_COLOR", "1")
         .env("AWS_ACCESS_KEY_ID", "S3RVER")
         .env("AWS_SECRET_ACCESS_KEY", "S3RVER")
         .env_remove("AWS_PROFILE")

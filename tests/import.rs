@@ -27,13 +27,7 @@ fn import(site: &Site, args: &[&str]) -> Output {
 }
 
 fn import_command(site: &Site, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
-    command
-        .args(["import", "--root"])
-        .arg(site.root())
-        .args(args)
-        .env("NO_COLOR", "1");
-    command
+    concord("import", site, args)
 }
 
 fn import_ok(site: &Site, args: &[&str]) -> String {
@@ -117,12 +111,7 @@ fn the_hainan_visit_imports_as_a_draft_with_the_title_conflict_reported() {
         Some(0),
         "a draft waits for the editor and stops nothing: {report}"
     );
-    let drafts = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["check", "--drafts", "--root"])
-        .arg(site.root())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let drafts = concord("check", &site, &["--drafts"]).output().unwrap();
     let report = stderr(&drafts);
     assert!(drafts.status.success(), "{report}");
     assert!(report.contains("placeholder `[Insert Date]`"), "{report}");

@@ -142,6 +142,17 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
+/// `concord <subcommand> --root <site> <args>`, without colour.
+pub fn concord(subcommand: &str, site: &Site, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
+    command
+        .args([subcommand, "--root"])
+        .arg(site.root())
+        .args(args)
+        .env("NO_COLOR", "1");
+    command
+}
+
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
