@@ -164,7 +164,7 @@ pub fn plan(
         .cloned()
         .collect();
     deletes.sort();
-    let decided: Vec<(Outgoing, Option<Upload>)> = files
+    let decided: Vec<(Outgoing, Option<Needed>)> = files
         .into_par_iter()
         .map(|file| {
             let upload = compare(
@@ -182,7 +182,7 @@ pub fn plan(
     };
     for (file, upload) in decided {
         match upload {
-            Some(upload) => plan.uploads.push(upload),
+            Some((change, body)) => plan.uploads.push(Upload { file, change, body }),
             None => plan.unchanged.push(file),
         }
     }
@@ -191,21 +191,19 @@ pub fn plan(
     plan
 }
 
-/// The upload a file needs, or `None` when the target has it already. The
-/// manifest is trusted only while the object's ETag is the one it recorded.
+/// Why a file must be uploaded, and the bytes to store.
+type Needed = (Change, Vec<u8>);
+
+/// The upload a file needs, with the bytes to store, or `None` when the
+/// target has it already. The manifest is trusted only while the object's
+/// ETag is the one it recorded.
 fn compare(
     file: &Outgoing,
     remote: Option<&Remote>,
     remembered: Option<&Remembered>,
     force: bool,
-) -> Option<Upload> {
-    let upload = |change, body| {
-        Some(Upload {
-            file: file.clone(),
-            change,
-            body,
-        })
-    };
+) -> Option<Needed> {
+    let upload = |change, body| Some((change, body));
     let Some(remote) = remote else {
         return upload(Change::New, file.body());
     };
