@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
-use crate::config::{DeploySettings, Location, Target};
+use crate::config::{DeploySettings, Location, Matcher, Target};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputError;
 use crate::pipeline::{self, Findings, Prepared, SiteOptions};
@@ -191,8 +191,20 @@ fn choose<'s>(settings: &'s DeploySettings, name: Option<&str>) -> Result<&'s Ta
 }
 
 /// Every file of the site, search index included, in memory, as it will be stored.
+/// Each file is hashed as it arrives, on the thread that rendered it, while
+/// the other threads render on.
 fn outgoing(prepared: &Prepared) -> Result<Vec<Outgoing>, DeployError> {
-    let files = Collected::default();
+    let entrances: Vec<String> = prepared
+        .config
+        .languages
+        .iter()
+        .map(|language| format!("{}index.html", language.prefix))
+        .collect();
+    let files = Collected {
+        files: Mutex::default(),
+        matchers: &prepared.config.deploy.matchers,
+        entrances: &entrances,
+    };
     prepared.stream(&files, true).map_err(|error| match error {
         StreamError::Site(problems) => pipeline::Error::Site(Findings {
             problems,
@@ -200,31 +212,24 @@ fn outgoing(prepared: &Prepared) -> Result<Vec<Outgoing>, DeployError> {
         }),
         StreamError::Sink(never) => match never {},
     })?;
-    let files = files
-        .0
+    Ok(files
+        .files
         .into_inner()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let entrances: Vec<String> = prepared
-        .config
-        .languages
-        .iter()
-        .map(|language| format!("{}index.html", language.prefix))
-        .collect();
-    Ok(plan::outgoing(
-        files,
-        &prepared.config.deploy.matchers,
-        &entrances,
-    ))
+        .unwrap_or_else(|poisoned| poisoned.into_inner()))
 }
 
-#[derive(Default)]
-struct Collected(Mutex<Vec<SiteFile>>);
+struct Collected<'a> {
+    files: Mutex<Vec<Outgoing>>,
+    matchers: &'a [Matcher],
+    entrances: &'a [String],
+}
 
-impl Sink for Collected {
+impl Sink for Collected<'_> {
     type Error = std::convert::Infallible;
 
     fn put(&self, file: SiteFile) -> Result<(), Self::Error> {
-        self.0
+        let file = Outgoing::new(file, self.matchers, self.entrances);
+        self.files
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(file);

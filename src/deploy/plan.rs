@@ -123,22 +123,18 @@ impl Plan {
     }
 }
 
-/// The site's files as they will be stored, each with its stage.
-/// `entrances` are the paths of the home pages.
-pub fn outgoing(files: Vec<SiteFile>, matchers: &[Matcher], entrances: &[String]) -> Vec<Outgoing> {
-    files
-        .into_par_iter()
-        .map(|file| {
-            let stage = stage(&file, entrances);
-            Outgoing {
-                headers: Headers::for_path(&file.path, matchers),
-                source_md5: md5_hex(&file.bytes),
-                bytes: file.bytes.into_owned(),
-                path: file.path,
-                stage,
-            }
-        })
-        .collect()
+impl Outgoing {
+    /// A file of the site as it will be stored, with its stage.
+    /// `entrances` are the paths of the home pages.
+    pub fn new(file: SiteFile, matchers: &[Matcher], entrances: &[String]) -> Outgoing {
+        Outgoing {
+            headers: Headers::for_path(&file.path, matchers),
+            source_md5: md5_hex(&file.bytes),
+            stage: stage(&file, entrances),
+            bytes: file.bytes.into_owned(),
+            path: file.path,
+        }
+    }
 }
 
 fn stage(file: &SiteFile, entrances: &[String]) -> Stage {
@@ -307,7 +303,11 @@ mod tests {
             ),
             site_file("style.css", FileKind::Static, "body{}"),
         ];
-        outgoing(files, &[], &["index.html".to_string()])
+        let entrances = ["index.html".to_string()];
+        files
+            .into_iter()
+            .map(|file| Outgoing::new(file, &[], &entrances))
+            .collect()
     }
 
     fn stored(files: &[Outgoing]) -> HashMap<String, Remote> {
