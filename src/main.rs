@@ -613,11 +613,22 @@ fn import(files: &[PathBuf], options: &ImportOptions) -> ExitCode {
         }
     };
     let mut failed = false;
+    // A dry run writes nothing, so two releases with one title would both
+    // seem to fit; a real run finds the first one's file and refuses.
+    let mut planned = std::collections::HashSet::new();
     for file in files {
         let outcome = read_release(file).and_then(|release| {
             concord::import::import(&release, &cities, options).map_err(|error| error.to_string())
         });
         match outcome {
+            Ok(imported) if !planned.insert(imported.path.clone()) => {
+                eprintln!(
+                    "error: {}: `{}` would be written twice in this run; import it with --into another folder, or change one title",
+                    imported.name,
+                    imported.path.display()
+                );
+                failed = true;
+            }
             Ok(imported) => print_import(&imported, options.dry_run),
             Err(message) => {
                 eprintln!("error: {message}");

@@ -345,6 +345,21 @@ fn a_dry_run_prints_the_front_matter_and_writes_nothing() {
     assert!(said.starts_with("Would import "), "{said}");
     assert!(said.contains("+++\ntitle = \"A New Round of North-South Cooperation for Wuxi and Xuzhou\"\ndate = 2020-06-11\ncities = [\"wuxi\", \"xuzhou\"]\n"), "{said}");
     assert!(!site.root().join("content/news").exists());
+
+    let twice = import(
+        &site,
+        &[
+            "--dry-run",
+            file(&fixture("north-south.txt")),
+            file(&fixture("north-south.txt")),
+        ],
+    );
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("would be written twice in this run"),
+        "{}",
+        stderr(&twice)
+    );
 }
 
 #[test]

@@ -104,6 +104,8 @@ impl Pattern {
 fn glob_matches(pattern: &[u8], path: &[u8]) -> bool {
     match pattern {
         [] => path.is_empty(),
+        // `**/` may also stand for no folder at all: `**/x.html` matches `x.html`.
+        [b'*', b'*', b'/', rest @ ..] if glob_matches(rest, path) => true,
         [b'*', b'*', rest @ ..] => (0..=path.len()).any(|skip| glob_matches(rest, &path[skip..])),
         [b'*', rest @ ..] => {
             let segment = path.iter().position(|&b| b == b'/').unwrap_or(path.len());
@@ -228,5 +230,8 @@ mod tests {
         assert!(!Pattern::new("pagefind/**").matches("en/pagefind.html"));
         assert!(Pattern::new("pagefind/*/*.pf_*").matches("pagefind/index/zh_9f.pf_index"));
         assert!(!Pattern::new("index.html").matches("en/index.html"));
+        assert!(Pattern::new("**/index.html").matches("index.html"));
+        assert!(Pattern::new("**/index.html").matches("en/cities/index.html"));
+        assert!(!Pattern::new("**/index.html").matches("en/cities/index.htm"));
     }
 }

@@ -381,15 +381,40 @@ fn shorten(text: &str) -> String {
         .char_indices()
         .nth(SUMMARY_MAX - 1)
         .map_or(text.len(), |(i, _)| i);
-    let ends = [". ", "。", "! ", "？", "? ", "！"];
-    let cut = ends
-        .iter()
-        .filter_map(|end| text[..limit].rfind(end).map(|i| i + end.trim_end().len()))
-        .max();
+    let cut = sentence_ends(&text[..limit]).last();
     match cut {
         Some(cut) => text[..cut].to_string(),
         None => format!("{}…", text[..limit].trim_end()),
     }
+}
+
+/// Words whose full stop ends no sentence: "Mr. Zhou", "XCMG Co., Ltd.".
+const ABBREVIATIONS: [&str; 12] = [
+    "Mr", "Mrs", "Ms", "Dr", "No", "St", "Co", "Ltd", "Inc", "Corp", "Gov", "Dept",
+];
+
+/// Where sentences end in `text`: after `。！？`, and after `.!?` followed by a
+/// space, unless the full stop closes an abbreviation.
+fn sentence_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.char_indices().filter_map(move |(i, c)| {
+        let end = i + c.len_utf8();
+        let closes = match c {
+            '。' | '！' | '？' => true,
+            '!' | '?' => text[end..].starts_with(' '),
+            '.' => text[end..].starts_with(' ') && !after_abbreviation(&text[..i]),
+            _ => false,
+        };
+        closes.then_some(end)
+    })
+}
+
+fn after_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    ABBREVIATIONS.contains(&word)
+        || (word.len() == 1 && word.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 /// Whether the article waits for the editor, with the reason in the report.
@@ -421,6 +446,14 @@ mod tests {
         );
         assert_eq!(shorten(&long), "First sentence.");
         assert_eq!(shorten("短。"), "短。");
+        let abbreviated = format!(
+            "On July 3, Mr. Zhou visited XCMG Co., Ltd. and U.S. firms. Then {}.",
+            "more ".repeat(70)
+        );
+        assert_eq!(
+            shorten(&abbreviated),
+            "On July 3, Mr. Zhou visited XCMG Co., Ltd. and U.S. firms."
+        );
     }
 
     #[test]
