@@ -854,4 +854,18 @@ fn a_folder_target_gets_the_site_and_a_killed_deploy_leaves_the_old_or_the_new()
     }
     deploy_ok(&site, &["--target", "folder"]);
     assert_eq!(folder_files(&www), new);
+
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    let root_url = format!("url = \"file://{}\"", www.display());
+    site.write(
+        "config.toml",
+        &config.replace(&root_url, "url = \"file:///\""),
+    );
+    let refused = deploy(&site, &["--target", "folder", "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("error: refusing to write the site into `/`"),
+        "a folder that holds the site is refused before anything in it is read: {}",
+        stderr(&refused)
+    );
 }

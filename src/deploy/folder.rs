@@ -23,10 +23,17 @@ pub fn as_stored(mut files: Vec<Outgoing>) -> Vec<Outgoing> {
     files
 }
 
+/// The target folder, checked as `build` checks its output folder (not the
+/// site, not a folder above it, not `/`) before anything in it is read.
+pub fn checked(site_root: &Path, folder: &Path) -> Result<OutputDir, DeployError> {
+    OutputDir::new(site_root, folder).map_err(DeployError::Output)
+}
+
 /// What the folder holds, by path, its bytes' MD5 as the ETag. Hidden
 /// entries (a `.git` that publishes the folder) are not the site's and
 /// are left alone, as a build leaves them.
-pub fn list(folder: &Path) -> Result<HashMap<String, Remote>, DeployError> {
+pub fn list(output: &OutputDir) -> Result<HashMap<String, Remote>, DeployError> {
+    let folder = output.path();
     if !folder.is_dir() {
         return Ok(HashMap::new());
     }
@@ -61,12 +68,11 @@ pub fn list(folder: &Path) -> Result<HashMap<String, Remote>, DeployError> {
 /// `kept` are files the site no longer has but the deploy may not delete:
 /// they are carried into the new site as they were.
 pub fn publish(
-    site_root: &Path,
-    folder: &Path,
+    output: &OutputDir,
     files: Vec<Outgoing>,
     kept: &[String],
 ) -> Result<(), DeployError> {
-    let output = OutputDir::new(site_root, folder).map_err(DeployError::Output)?;
+    let folder = output.path();
     let staging = output.begin(true, &|_| {}).map_err(DeployError::Output)?;
     for file in files {
         staging

@@ -242,7 +242,8 @@ fn to_folder(
     path: &Path,
     files: Vec<Outgoing>,
 ) -> Result<(Summary, bool), DeployError> {
-    let remote = folder::list(path)?;
+    let output = folder::checked(&job.options.site.root, path)?;
+    let remote = folder::list(&output)?;
     let plan = plan::plan(
         folder::as_stored(files),
         &remote,
@@ -265,7 +266,7 @@ fn to_folder(
         .map(|upload| upload.file)
         .chain(plan.unchanged)
         .collect();
-    folder::publish(&job.options.site.root, path, files, &kept)?;
+    folder::publish(&output, files, &kept)?;
     Ok((summary, skipped))
 }
 
