@@ -602,12 +602,10 @@ impl ProgressBar {
 fn import(files: &[PathBuf], options: &ImportOptions) -> ExitCode {
     let cities = match concord::import::site_cities(&options.root) {
         Ok(cities) => cities,
-        Err(concord::import::ImportError::Config(problems)) => {
-            print_reports(&problems);
-            eprintln!("error: config.toml has problems; fix them first");
-            return ExitCode::FAILURE;
-        }
         Err(error) => {
+            if let concord::import::ImportError::Config(problems) = &error {
+                print_reports(problems);
+            }
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }

@@ -10,7 +10,7 @@ use crate::assets::theme_assets;
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostics;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
-use crate::model::{slug, CityLookup};
+use crate::model::{iso_date, slug, CityLookup};
 use crate::render::theme::embedded_templates;
 
 #[derive(Debug, thiserror::Error)]
@@ -176,7 +176,7 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
     format!(
         "+++\n\
          title = {title}\n\
-         date = {year:04}-{month:02}-{day:02}\n\
+         date = {date}\n\
          cities = [{cities}]\n\
          topics = [{topics}]\n\
          # summary = \"One or two sentences for lists and search engines; else the first paragraph is used.\"\n\
@@ -186,9 +186,7 @@ fn front_matter(request: &NewArticle, keys: &[String], date: Date) -> String {
          +++\n\
          TODO: write the article here. Its first paragraph is shown in lists.\n",
         title = toml_string(request.title.trim()),
-        year = date.year(),
-        month = date.month() as u8,
-        day = date.day(),
+        date = iso_date(date),
         cities = list(keys),
         topics = list(&request.topics),
         slug = request

@@ -32,7 +32,7 @@ pub type Env<'e> = dyn Fn(&str) -> Option<String> + 'e;
 
 /// The credentials to use, or what is missing, as a sentence for the user.
 pub fn find(env: &Env<'_>) -> Result<Source, String> {
-    let var = |name: &str| env(name).filter(|value| !value.is_empty());
+    let var = |name: &str| var(env, name);
     if let (Some(key_id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
         return Ok(Source::Keys(Credentials {
             key_id,
@@ -45,7 +45,7 @@ pub fn find(env: &Env<'_>) -> Result<Source, String> {
     {
         return Ok(Source::Role);
     }
-    let profile = var("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
+    let profile = profile(env);
     let file = shared_file(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
     let text = file
         .as_ref()
@@ -67,11 +67,10 @@ pub fn find(env: &Env<'_>) -> Result<Source, String> {
 
 /// The region from the environment or the shared config file, if any.
 pub fn region(env: &Env<'_>) -> Option<String> {
-    let var = |name: &str| env(name).filter(|value| !value.is_empty());
-    if let Some(region) = var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")) {
+    if let Some(region) = var(env, "AWS_REGION").or_else(|| var(env, "AWS_DEFAULT_REGION")) {
         return Some(region);
     }
-    let profile = var("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
+    let profile = profile(env);
     let name = if profile == "default" {
         profile
     } else {
@@ -80,6 +79,16 @@ pub fn region(env: &Env<'_>) -> Option<String> {
     let file = shared_file(env, "AWS_CONFIG_FILE", "config")?;
     let text = std::fs::read_to_string(file).ok()?;
     lookup(&section(&text, &name)?, "region")
+}
+
+/// An environment variable; set but empty is not set.
+fn var(env: &Env<'_>, name: &str) -> Option<String> {
+    env(name).filter(|value| !value.is_empty())
+}
+
+/// The profile of the shared files: `AWS_PROFILE`, or `default`.
+fn profile(env: &Env<'_>) -> String {
+    var(env, "AWS_PROFILE").unwrap_or_else(|| "default".to_string())
 }
 
 fn shared_file(env: &Env<'_>, variable: &str, name: &str) -> Option<PathBuf> {

@@ -14,7 +14,7 @@ use time::Date;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
 use crate::layout::{CONTENT_DIR, NEWS_DIR};
-use crate::model::{slug, CityRegistry};
+use crate::model::{iso_date, slug, CityRegistry};
 use crate::scaffold::toml_string;
 pub use release::{Draft, Note};
 
@@ -155,10 +155,10 @@ fn write_new(path: &Path, text: &str) -> Result<(), ImportError> {
 fn content_file(draft: &Draft, today: Date) -> String {
     let mut front = format!("+++\ntitle = {}\n", toml_string(&draft.title));
     match draft.date {
-        Some(date) => front.push_str(&format!("date = {}\n", iso(date))),
+        Some(date) => front.push_str(&format!("date = {}\n", iso_date(date))),
         None => front.push_str(&format!(
             "# no date was found in the text: today's date stands in; set the right one\ndate = {}\n",
-            iso(today)
+            iso_date(today)
         )),
     }
     let keys: Vec<String> = draft.cities.iter().map(|k| toml_string(k)).collect();
@@ -183,13 +183,4 @@ fn content_file(draft: &Draft, today: Date) -> String {
         front.push_str("draft = true\n");
     }
     format!("{front}+++\n{}", draft.body)
-}
-
-fn iso(date: Date) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month() as u8,
-        date.day()
-    )
 }

@@ -47,12 +47,7 @@ impl PublishedDate {
 
     /// `2020-06-09`, for `<time datetime>` and sitemaps.
     pub fn iso_date(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}",
-            self.date.year(),
-            self.month(),
-            self.date.day()
-        )
+        iso_date(self.date)
     }
 
     /// RFC 3339 for Atom. Without a written time it is midnight; without a
@@ -130,6 +125,16 @@ impl Article {
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| a.slug.cmp(&b.slug))
     }
+}
+
+/// A day as front matter and `<time datetime>` write it: `2020-06-09`.
+pub fn iso_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month() as u8,
+        date.day()
+    )
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub mod paths;
 mod site;
 pub mod slug;
 
-pub use article::{Article, PublishedDate, Topic, YearMonth};
+pub use article::{iso_date, Article, PublishedDate, Topic, YearMonth};
 pub use city::{City, CityId, CityLookup, CityRegistry, Position, ProvinceNames};
 pub use edition::{EditionId, EditionPlace, Editions};
 pub use partnership::{PairId, Partnership, Partnerships};

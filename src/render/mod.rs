@@ -249,12 +249,6 @@ impl<'a> SiteFiles<'a> {
     }
 }
 
-/// Every file of the search index of `editions`, for a preview that builds
-/// it apart from the pages.
-pub fn search_files(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Diagnostic> {
-    search::files(editions, config)
-}
-
 /// One broken template fails every page made with it: report it once.
 fn add_once(problems: &mut Diagnostics, found: Diagnostics) {
     for problem in found {

@@ -100,18 +100,21 @@ fn without_port(host: &str) -> &str {
 
 impl AppState {
     fn current(&self) -> Arc<Snapshot> {
-        self.snapshot
-            .read()
-            .map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone())
+        latest(&self.snapshot)
     }
 
     fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
-        let files = self
-            .search
-            .read()
-            .map_or_else(|poisoned| poisoned.into_inner().clone(), |s| s.clone());
-        files.get(path).cloned()
+        latest(&self.search).get(path).cloned()
     }
+}
+
+/// What a lock that is only ever written a whole new `Arc` holds; a
+/// poisoned one still holds a whole one.
+fn latest<T>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    lock.read().map_or_else(
+        |poisoned| poisoned.into_inner().clone(),
+        |held| held.clone(),
+    )
 }
 
 pub fn router(state: AppState) -> Router {

@@ -279,7 +279,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 fn build_index(searchable: &Searchable, state: &AppState, report: &Reporter) {
     let started = Instant::now();
-    match crate::render::search_files(&searchable.editions, &searchable.config) {
+    match crate::render::search::files(&searchable.editions, &searchable.config) {
         Ok(files) => {
             let count = files.len();
             let files = files
