@@ -25,6 +25,22 @@ use concord::{BuildEvent, BuildOptions, BuildReport, Error, SiteOptions};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc asks for transparent huge pages and, when it hands memory back,
+/// gives it up in 2 MiB pieces that the kernel zeroes whole again on the
+/// next touch. A deploy of 10,000 articles with search spent 2.6 s of
+/// system time on that (17,000 faults), 1.3 s without huge pages, and a
+/// build 1.75 s against 1.26 s; its peak memory fell from 1.49 to 1.25 GiB.
+#[cfg(target_os = "linux")]
+fn refuse_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes no pointers; it sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn refuse_huge_pages() {}
+
 #[derive(Parser)]
 #[command(
     name = "concord",
@@ -213,6 +229,7 @@ const NOT_A_SITE_HELP: &str = "help: run concord in a site folder, or point at o
 const CANNOT_RUN: u8 = 2;
 
 fn main() -> ExitCode {
+    refuse_huge_pages();
     match Cli::parse().command {
         Command::Build {
             site,
