@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The cost of `concord deploy` to a local S3-compatible server (s3rver, from
 # the npm registry) for a generated 10,000-article site with search: the
-# first full deploy, then rounds of one changed article, each beside a
-# `concord build` of the same site. Not part of `cargo test`.
+# first full deploy, then deploys of one changed article side by side with
+# `concord build` of the same site (hyperfine). Not part of `cargo test`.
 #
 #   scripts/bench-deploy.sh            # WORK=/tmp/concord-bench-deploy; a tmpfs is best
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${WORK:-/tmp/concord-bench-deploy}
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-6}
 mkdir -p "$work"
 
 cargo build --release --quiet
@@ -35,12 +35,11 @@ timed() { /usr/bin/time -f "%e s, peak %M KB" "$@" 2>&1 | tail -n 2; }
 
 echo "First deploy:"
 timed "$concord" deploy --root "$site"
+# One article's title edited before every run, and build's output folder
+# removed, so both commands do the work of a real edit; side by side in
+# one hyperfine run, as the machine's load moves between runs.
 article=$(find "$site/content" -name '*.md' -print -quit)
-for round in $(seq "$rounds"); do
-  sed -i "s/^title = \"\(.*\)\"/title = \"\1 $round\"/" "$article"
-  echo "Round $round, one article changed: deploy"
-  timed "$concord" deploy --root "$site"
-  rm -rf "$site/public"
-  echo "Round $round: build of the same site"
-  timed "$concord" build --root "$site"
-done
+edit="sed -i 's/^title = \"\\(.*\\)\"/title = \"\\1 x\"/' $article; rm -rf $site/public"
+hyperfine --runs "$rounds" --prepare "$edit" \
+  "$concord deploy --root $site" \
+  "$concord build --root $site"
