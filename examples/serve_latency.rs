@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 use concord::serve::preview::{Change, Preview};
 use concord::SiteOptions;
 
+// The allocator of the `concord` binary, so that the rebuild is timed as `serve` runs it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROUNDS: usize = 15;
 
 fn main() {
