@@ -25,7 +25,7 @@ pub struct ContentLinks<'a> {
     pub base_url: &'a BaseUrl,
     pub cities: &'a CityRegistry,
     /// By path relative to `content/`.
-    pub files: HashMap<String, Target>,
+    pub files: &'a HashMap<String, Target>,
     pub include_drafts: bool,
 }
 
@@ -190,7 +190,7 @@ mod tests {
         let links = ContentLinks {
             base_url: &base_url,
             cities: &cities,
-            files,
+            files: &files,
             include_drafts: false,
         };
         ArticleLinks {

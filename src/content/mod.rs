@@ -6,7 +6,7 @@ mod links;
 pub mod markdown;
 pub(crate) mod placeholder;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -100,6 +100,19 @@ impl FileState {
 pub struct ContentSet {
     content_dir: PathBuf,
     files: BTreeMap<String, FileState>,
+    /// Where each file's article is published, for links to it; kept up
+    /// to date file by file, as the preview re-reads one file at a time.
+    targets: HashMap<String, Target>,
+}
+
+fn files_targets(
+    files: &BTreeMap<String, FileState>,
+    options: &LoadOptions<'_>,
+) -> HashMap<String, Target> {
+    files
+        .iter()
+        .map(|(name, state)| (name.clone(), state.target(options.languages)))
+        .collect()
 }
 
 impl ContentSet {
@@ -113,7 +126,12 @@ impl ContentSet {
                 (file, state)
             })
             .collect();
-        let mut set = ContentSet { content_dir, files };
+        let targets = files_targets(&files, options);
+        let mut set = ContentSet {
+            content_dir,
+            files,
+            targets,
+        };
         let all: Vec<String> = set.files.keys().cloned().collect();
         set.finish(&all, options);
         Ok(set)
@@ -131,6 +149,10 @@ impl ContentSet {
             self.files.remove(file);
         }
         let after = self.files.get(file).map(|s| s.target(options.languages));
+        match &after {
+            Some(target) => self.targets.insert(file.to_string(), target.clone()),
+            None => self.targets.remove(file),
+        };
         let mut stale = vec![file.to_string()];
         if before != after {
             let link = format!("@/{file}");
@@ -172,11 +194,7 @@ impl ContentSet {
         let links = ContentLinks {
             base_url: options.base_url,
             cities: options.cities,
-            files: self
-                .files
-                .iter()
-                .map(|(name, state)| (name.clone(), state.target(options.languages)))
-                .collect(),
+            files: &self.targets,
             include_drafts: options.include_drafts,
         };
         let finished: Vec<(String, Finished)> = stale
