@@ -20,10 +20,13 @@ use crate::render::fingerprint::Fingerprinter;
 use crate::render::plan::Page;
 use crate::render::{Selection, Sink, SiteFile, SiteFiles, StreamError, Theme};
 
-/// What a rendered file depends on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Source {
-    fingerprint: u64,
+/// A page of the last good rebuild and what its file was rendered from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Rendered {
+    /// The page's site path.
+    path: String,
+    /// `None` once a template it may use changed: it is rendered again.
+    fingerprint: Option<u64>,
     template: Option<&'static str>,
 }
 
@@ -76,8 +79,9 @@ pub struct Preview {
     next_version: u64,
     /// The last site that built without errors: output path to bytes.
     files: HashMap<String, Arc<[u8]>>,
-    /// What each page of `files` was rendered from, by output path.
-    sources: HashMap<String, Source>,
+    /// What each page of `files` was rendered from, in the order of the
+    /// page plan, which an edit that keeps every page's path leaves as it is.
+    rendered: Vec<Rendered>,
     /// What the last rebuild found; errors mean `files` is older than the sources.
     problems: Diagnostics,
     /// What the search index of the last good rebuild is made from, when
@@ -123,7 +127,7 @@ impl Preview {
             versions: HashMap::new(),
             next_version: 0,
             files: HashMap::new(),
-            sources: HashMap::new(),
+            rendered: Vec::new(),
             problems: Diagnostics::default(),
             searchable: None,
         };
@@ -175,7 +179,7 @@ impl Preview {
     }
 
     fn reload_everything(&mut self, site: &SiteDir) {
-        self.sources.clear();
+        self.rendered.clear();
         self.reload_theme(site);
         self.reload_assets(site);
         self.config_problems = Diagnostics::default();
@@ -233,15 +237,14 @@ impl Preview {
         let shared = names.iter().any(|name| {
             theme.is_none_or(|t| t.is_used_by_others(name))
                 || !self
-                    .sources
-                    .values()
-                    .any(|source| source.template == Some(*name))
+                    .rendered
+                    .iter()
+                    .any(|page| page.template == Some(*name))
         });
-        if shared {
-            self.sources.clear();
-        } else {
-            self.sources
-                .retain(|_, source| source.template.is_none_or(|t| !names.contains(&t)));
+        for page in &mut self.rendered {
+            if shared || page.template.is_some_and(|t| names.contains(&t)) {
+                page.fingerprint = None;
+            }
         }
     }
 
@@ -314,13 +317,13 @@ impl Preview {
             .par_iter()
             .map(|page| fingerprinters[page.edition.index()].of(page))
             .collect();
-        let outputs: Vec<String> = pages.par_iter().map(Page::output_file).collect();
-        let stale: Vec<usize> = (0..pages.len())
-            .filter(|&i| {
-                let source = self.sources.get(&outputs[i]);
-                source.is_none_or(|s| s.fingerprint != fingerprints[i])
-            })
-            .collect();
+        let same_plan = self.rendered.len() == pages.len()
+            && self
+                .rendered
+                .iter()
+                .zip(&pages)
+                .all(|(r, p)| r.path == p.path);
+        let stale = self.stale(&pages, &fingerprints, same_plan);
         let selection = Selection {
             pages: &stale,
             assets: self.assets_changed,
@@ -336,12 +339,12 @@ impl Preview {
                     .0
                     .into_inner()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                let sources = sources(&pages, outputs, &fingerprints);
                 let searchable = loaded.config.search.then(|| Searchable {
                     editions: editions.clone(),
                     config: loaded.config.clone(),
                 });
-                let (removed, changed) = self.commit(rendered, sources, asset_paths);
+                let (removed, changed) =
+                    self.commit(rendered, &pages, &fingerprints, same_plan, asset_paths);
                 self.problems = problems.sorted();
                 self.searchable = searchable;
                 (stale.len(), removed, changed)
@@ -355,16 +358,39 @@ impl Preview {
         }
     }
 
+    /// The pages to render: those whose fingerprint differs from the last
+    /// good rebuild's. Pages are matched by position when the plan kept
+    /// every path, which spares hashing thousands of paths on each save.
+    fn stale(&self, pages: &[Page], fingerprints: &[u64], same_plan: bool) -> Vec<usize> {
+        if same_plan {
+            return (0..pages.len())
+                .filter(|&i| self.rendered[i].fingerprint != Some(fingerprints[i]))
+                .collect();
+        }
+        let before: HashMap<&str, Option<u64>> = self
+            .rendered
+            .iter()
+            .map(|page| (page.path.as_str(), page.fingerprint))
+            .collect();
+        (0..pages.len())
+            .filter(|&i| {
+                before.get(pages[i].path.as_str()).copied().flatten() != Some(fingerprints[i])
+            })
+            .collect()
+    }
+
     /// Takes in a good rebuild's files and forgets the files the site no
     /// longer has. Returns how many were removed and which changed.
     fn commit(
         &mut self,
-        rendered: Vec<SiteFile>,
-        sources: HashMap<String, Source>,
+        files: Vec<SiteFile>,
+        pages: &[Page],
+        fingerprints: &[u64],
+        same_plan: bool,
         asset_paths: Vec<String>,
     ) -> (usize, Vec<String>) {
         let mut changed = Vec::new();
-        for file in rendered {
+        for file in files {
             let bytes: Arc<[u8]> = Arc::from(file.bytes.into_owned());
             if self.files.get(&file.path) != Some(&bytes) {
                 changed.push(file.path.clone());
@@ -373,32 +399,35 @@ impl Preview {
         }
         changed.sort();
         let before = self.files.len();
-        let planned: HashSet<&str> = sources
-            .keys()
-            .chain(&asset_paths)
-            .map(String::as_str)
-            .collect();
-        self.files.retain(|path, _| planned.contains(path.as_str()));
-        self.sources = sources;
+        if same_plan {
+            for (page, &fingerprint) in self.rendered.iter_mut().zip(fingerprints) {
+                page.fingerprint = Some(fingerprint);
+            }
+        } else {
+            self.rendered = rendered(pages, fingerprints);
+        }
+        if !same_plan || self.assets_changed {
+            let planned: HashSet<String> = pages
+                .iter()
+                .map(Page::output_file)
+                .chain(asset_paths)
+                .collect();
+            self.files.retain(|path, _| planned.contains(path));
+        }
         self.assets_changed = false;
         (before - self.files.len(), changed)
     }
 }
 
-/// What each page was rendered from, by output path.
-fn sources(pages: &[Page], outputs: Vec<String>, fingerprints: &[u64]) -> HashMap<String, Source> {
-    outputs
-        .into_iter()
-        .zip(pages.iter().zip(fingerprints))
-        .map(|(output, (page, &fingerprint))| {
-            let template = page.kind.about().template;
-            (
-                output,
-                Source {
-                    fingerprint,
-                    template,
-                },
-            )
+/// What each page was rendered from, in the order of the plan.
+fn rendered(pages: &[Page], fingerprints: &[u64]) -> Vec<Rendered> {
+    pages
+        .iter()
+        .zip(fingerprints)
+        .map(|(page, &fingerprint)| Rendered {
+            path: page.path.clone(),
+            fingerprint: Some(fingerprint),
+            template: page.kind.about().template,
         })
         .collect()
 }
