@@ -1,7 +1,6 @@
 //! An article's page: the article, its newer and older neighbours, and
 //! more from its cities.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -9,7 +8,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::ArticleId;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::views::{ArticleCard, ArticleView, LanguageLink, PairLink};
@@ -83,7 +82,7 @@ impl Kind for ArticlePage {
         renderer.html(TEMPLATE, meta, body)
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let site = fingerprinter.site();
         let ArticlePage(id) = self;
         let version = |id: ArticleId| fingerprinter.version(id);

@@ -1,6 +1,5 @@
 //! The cities page: every declared city, by province, with its article count.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::views::{CityCount, Province};
@@ -62,7 +61,7 @@ impl Kind for Cities {
         renderer.html(TEMPLATE, meta, CitiesBody { provinces })
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter.shape().hash(hasher);
     }
 }

@@ -1,6 +1,5 @@
 //! A city's page: its articles, newest first, and its partner cities.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{CityId, PairId};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
 use crate::render::views::{CityLink, PartnerView};
@@ -93,7 +92,7 @@ impl Kind for CityPage {
         renderer.list(TEMPLATE, page, listing)
     }
 
-    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let site = fingerprinter.site();
         fingerprinter
             .on_page(page, site.articles_in(self.0))

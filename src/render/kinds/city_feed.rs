@@ -1,12 +1,11 @@
 //! A city's Atom feed.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::CityId;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
@@ -33,7 +32,7 @@ impl Kind for CityFeed {
         Ok(renderer.feed(page, title, &city.path(), site.articles_in(self.0), Content::Whole))
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter
             .feed(fingerprinter.site().articles_in(self.0))
             .hash(hasher);

@@ -1,12 +1,11 @@
 //! The home page: every article, newest first.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Empty, Listing, Renderer};
 use crate::render::FileKind;
@@ -40,7 +39,7 @@ impl Kind for Home {
         renderer.list(TEMPLATE, page, listing)
     }
 
-    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter
             .on_page(page, fingerprinter.site().all())
             .hash(hasher);

@@ -4,9 +4,7 @@
 //! change together. Adding a kind is a module, its template, and a line in
 //! the list at the end of this file.
 
-use std::collections::hash_map::DefaultHasher;
-
-use super::fingerprint::Fingerprinter;
+use super::fingerprint::{Fingerprinter, PageHasher};
 use super::plan::{Page, Planner};
 use super::renderer::Renderer;
 use super::FileKind;
@@ -44,12 +42,7 @@ pub(crate) trait Kind: Copy + Into<PageKind> {
     /// preview re-renders a page only when this changes, so whatever
     /// `render` starts to read must be added here too; tests/preview.rs
     /// checks it against full builds after random edits.
-    fn fingerprint(
-        self,
-        page: &Page,
-        fingerprinter: &Fingerprinter<'_>,
-        hasher: &mut DefaultHasher,
-    );
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher);
 }
 
 macro_rules! page_kinds {
@@ -81,7 +74,7 @@ macro_rules! page_kinds {
                 }
             }
 
-            pub(crate) fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+            pub(crate) fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
                 match self {
                     $(PageKind::$variant(kind) => kind.fingerprint(page, fingerprinter, hasher)),*
                 }

@@ -1,11 +1,10 @@
 //! The page a web server shows for a path the site does not have.
 
-use std::collections::hash_map::DefaultHasher;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Empty, Renderer};
 use crate::render::FileKind;
@@ -35,5 +34,5 @@ impl Kind for NotFound {
     }
 
     /// Only the site-wide navigation, which the caller fingerprints.
-    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut DefaultHasher) {}
+    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut PageHasher) {}
 }

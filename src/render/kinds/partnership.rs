@@ -1,6 +1,5 @@
 //! A pair's page: the articles two cities share, newest first.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::PairId;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
 use crate::render::views::PairView;
@@ -53,7 +52,7 @@ impl Kind for PairPage {
         renderer.list_of(TEMPLATE, page, listing, |id| renderer.line(id))
     }
 
-    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let site = fingerprinter.site();
         let pair = site.partnerships().get(self.0);
         let dates = [pair.first(), pair.latest()].map(|id| site.article(id).date);

@@ -1,13 +1,12 @@
 //! A pair's Atom feed: the newest articles the two cities share, as
 //! summaries (their cities' feeds carry them whole).
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::PairId;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
@@ -35,7 +34,7 @@ impl Kind for PairFeed {
         Ok(renderer.feed(page, title, &path, ids, Content::Summary))
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let pair = fingerprinter.site().partnerships().get(self.0);
         fingerprinter.feed(&pair.articles).hash(hasher);
     }

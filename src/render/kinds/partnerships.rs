@@ -1,7 +1,6 @@
 //! The partnerships page: every pair of cities that share an article, most
 //! active first, under a map of the whole network.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -9,7 +8,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, CityId};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::views::PairView;
@@ -66,7 +65,7 @@ impl Kind for Partnerships {
 
     /// Which articles exist, with their dates and cities, say everything
     /// the list and the map show; notes and coordinates are config.
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter.shape().hash(hasher);
     }
 }

@@ -2,7 +2,6 @@
 //! Years and months are one kind so that the plan lists each year's pages
 //! followed by its months'.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -10,7 +9,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, MonthId, YearId};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
 use crate::render::views::{MonthLink, YearLink};
@@ -104,7 +103,7 @@ impl Kind for Period {
         }
     }
 
-    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let site = fingerprinter.site();
         match self {
             Period::Year(id) => {

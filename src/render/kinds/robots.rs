@@ -1,11 +1,10 @@
 //! robots.txt: everything may be crawled; the sitemap says what there is.
 
-use std::collections::hash_map::DefaultHasher;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::FileKind;
@@ -34,5 +33,5 @@ impl Kind for Robots {
     }
 
     /// Only the base URL, part of the config the caller tracks.
-    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut DefaultHasher) {}
+    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut PageHasher) {}
 }

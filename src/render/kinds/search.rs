@@ -2,12 +2,11 @@
 //! `?q=`), and a script that asks the Pagefind index and shows results
 //! with their dates, cities and excerpts, a city filter and a sort.
 
-use std::collections::hash_map::DefaultHasher;
 
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Empty, Renderer};
 use crate::render::FileKind;
@@ -40,5 +39,5 @@ impl Kind for Search {
     }
 
     /// Everything it shows is the config's and the template's.
-    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut DefaultHasher) {}
+    fn fingerprint(self, _: &Page, _: &Fingerprinter<'_>, _: &mut PageHasher) {}
 }

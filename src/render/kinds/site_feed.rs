@@ -1,12 +1,11 @@
 //! The Atom feed of the whole site.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
@@ -28,7 +27,7 @@ impl Kind for SiteFeed {
         Ok(renderer.feed(page, title, paths::HOME, renderer.site().all(), Content::Whole))
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter
             .feed(fingerprinter.site().all())
             .hash(hasher);

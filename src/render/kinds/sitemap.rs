@@ -1,7 +1,6 @@
 //! sitemap.xml: every page a reader can reach, written directly rather than
 //! through a template so that it is always well-formed XML.
 
-use std::collections::hash_map::DefaultHasher;
 use std::fmt::Write;
 use std::hash::Hash;
 
@@ -9,7 +8,7 @@ use super::{About, Kind, PageKind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
 use crate::render::escape::escape;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::views::Alternate;
@@ -65,7 +64,7 @@ impl Kind for Sitemap {
         Ok(xml)
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter.whole_site().hash(hasher);
     }
 }

@@ -1,6 +1,5 @@
 //! A topic's page: the articles about it, newest first.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -8,7 +7,7 @@ use serde::Serialize;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, TopicId};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::{Listing, Renderer};
 use crate::render::views::TopicCount;
@@ -55,7 +54,7 @@ impl Kind for TopicPage {
         renderer.list(TEMPLATE, page, listing)
     }
 
-    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, page: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let topic = fingerprinter.site().topic(self.0);
         (fingerprinter.on_page(page, &topic.articles), &topic.name).hash(hasher);
     }

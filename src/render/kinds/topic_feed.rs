@@ -1,12 +1,11 @@
 //! A topic's Atom feed.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use super::{About, Kind, FEED};
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, TopicId};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::feed::Content;
 use crate::render::renderer::Renderer;
@@ -31,7 +30,7 @@ impl Kind for TopicFeed {
         Ok(renderer.feed(page, title, &paths::topic(&topic.slug), &topic.articles, Content::Whole))
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         let topic = fingerprinter.site().topic(self.0);
         (fingerprinter.feed(&topic.articles), &topic.name).hash(hasher);
     }

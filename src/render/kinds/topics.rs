@@ -1,6 +1,5 @@
 //! The topics page: every topic with its article count, when there are any.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::Hash;
 
 use serde::Serialize;
@@ -9,7 +8,7 @@ use super::topic::topic_count;
 use super::{About, Kind};
 use crate::diagnostics::Diagnostic;
 use crate::model::paths;
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint::{Fingerprinter, PageHasher};
 use crate::render::plan::{Page, Planner};
 use crate::render::renderer::Renderer;
 use crate::render::views::TopicCount;
@@ -51,7 +50,7 @@ impl Kind for Topics {
         renderer.html(TEMPLATE, meta, TopicsBody { topics })
     }
 
-    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut DefaultHasher) {
+    fn fingerprint(self, _: &Page, fingerprinter: &Fingerprinter<'_>, hasher: &mut PageHasher) {
         fingerprinter.shape().hash(hasher);
     }
 }
