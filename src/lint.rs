@@ -1,7 +1,5 @@
 //! Site-wide warnings: things that are allowed but are probably mistakes.
 
-use std::collections::HashMap;
-
 use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
@@ -159,31 +157,26 @@ fn unused_cities(editions: &Editions, config: &Config) -> Diagnostics {
 }
 
 fn repeated_titles(site: &Site) -> Diagnostics {
-    let mut by_title: HashMap<&str, Vec<&str>> = HashMap::new();
-    for article in site.articles() {
-        by_title
-            .entry(&article.title)
-            .or_default()
-            .push(&article.file);
-    }
-    let mut repeated: Vec<(&str, Vec<&str>)> = by_title
-        .into_iter()
-        .filter(|(_, files)| files.len() > 1)
+    let mut titled: Vec<(&str, &str)> = site
+        .articles()
+        .iter()
+        .map(|article| (article.title.as_str(), article.file.as_str()))
         .collect();
-    repeated.sort();
-    repeated
-        .into_iter()
-        .map(|(title, mut files)| {
-            files.sort_unstable();
-            let others: Vec<String> = files[1..]
+    titled.sort_unstable();
+    titled
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|same| same.len() > 1)
+        .map(|same| {
+            let (title, first) = same[0];
+            let others: Vec<String> = same[1..]
                 .iter()
-                .map(|f| format!("`{CONTENT_DIR}/{f}`"))
+                .map(|(_, f)| format!("`{CONTENT_DIR}/{f}`"))
                 .collect();
             Diagnostic::warning(format!(
                 "the title \"{title}\" is also used by {}",
                 others.join(", ")
             ))
-            .in_file(format!("{CONTENT_DIR}/{}", files[0]))
+            .in_file(format!("{CONTENT_DIR}/{first}"))
             .help("readers cannot tell the articles apart in lists; give each its own title")
         })
         .collect()

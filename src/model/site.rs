@@ -273,15 +273,16 @@ impl Site {
     /// in time first. Looks only at neighbours in each city's list, so the
     /// cost does not grow with the size of the site.
     pub fn related(&self, id: ArticleId, count: usize) -> Vec<ArticleId> {
-        let mut candidates: Vec<ArticleId> = Vec::new();
-        for city in &self.article(id).cities {
+        let cities = &self.article(id).cities;
+        let mut candidates: Vec<ArticleId> = Vec::with_capacity(cities.len() * (2 * count + 1));
+        for city in cities {
             let list = self.articles_in(*city);
             let at = list.binary_search(&id).unwrap_or_else(|i| i);
             let from = at.saturating_sub(count);
             let to = (at + count + 1).min(list.len());
             candidates.extend(list[from..to].iter().filter(|other| **other != id));
         }
-        candidates.sort_by_key(|other| (other.0.abs_diff(id.0), *other));
+        candidates.sort_unstable_by_key(|other| (other.0.abs_diff(id.0), *other));
         candidates.dedup();
         candidates.truncate(count);
         candidates
