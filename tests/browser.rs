@@ -455,11 +455,23 @@ fn maps_draw_links_that_resolve_and_labels_that_do_not_overlap() {
         ("partnerships", "en/partnerships/"),
         ("pair", "en/partnerships/wuxi--xuzhou/"),
         ("city", "en/cities/xuzhou/"),
+        ("city-zh", "cities/xuzhou/"),
         ("partnerships-zh", "partnerships/"),
     ];
     let labels = "return Array.from(document.querySelectorAll('.map-labels text')).map(t => {
         const b = t.getBBox(); return [t.textContent, b.x, b.y, b.width, b.height]; })";
     let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
+    // On a phone the map is wider than its frame, which must open on the
+    // page's city, or on the city with the most articles.
+    let focus_shown = "const figure = document.querySelector('.map-figure');
+        if (!figure) return null;
+        const dots = Array.from(figure.querySelectorAll('.map-dots circle'));
+        const city = dots.find(dot => location.pathname.endsWith(
+            new URL(dot.parentNode.getAttribute('href'), location.href).pathname));
+        const focus = location.pathname.includes('/cities/') ? city
+            : dots.reduce((a, b) => +b.getAttribute('r') > +a.getAttribute('r') ? b : a);
+        const frame = figure.getBoundingClientRect(), dot = focus.getBoundingClientRect();
+        return [figure.scrollWidth > figure.clientWidth, dot.left >= frame.left && dot.right <= frame.right]";
     let sizes = [(1280, 800, "desktop"), (390, 844, "phone")];
     photograph("map", sizes, &pages, |driver, path, width| {
         let found = driver.eval(labels);
@@ -476,6 +488,16 @@ fn maps_draw_links_that_resolve_and_labels_that_do_not_overlap() {
             assert!(!boxes.is_empty(), "/{path} has a labelled map");
         }
         assert_eq!(driver.eval(fits), json!(true), "/{path} fits {width}px");
+        if !path.contains("--") {
+            let found = driver.eval(focus_shown);
+            let [scrolls, shown] = [0, 1].map(|i| found[i] == json!(true));
+            assert_eq!(
+                scrolls,
+                width < 500,
+                "/{path}: the map scrolls at {width}px"
+            );
+            assert!(shown, "/{path}: the map opens on its city at {width}px");
+        }
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
                 let apart =

@@ -53,6 +53,9 @@ pub struct Map<'a> {
     /// For screen readers.
     pub label: &'a str,
     pub dots: Vec<Dot<'a>>,
+    /// The dot a phone, which shows part of the map, opens on: a position
+    /// in `dots`; the dot with the most articles when `None`.
+    pub focus: Option<usize>,
     pub lines: Vec<Line>,
     pub backdrop: Option<Backdrop<'a>>,
 }
@@ -88,9 +91,10 @@ pub fn svg(map: &Map<'_>) -> String {
     let mut out = String::with_capacity(1024 + map.dots.len() * 256 + map.lines.len() * 200);
     let _ = write!(
         out,
-        "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {:.0}\" role=\"group\" aria-label=\"{}\">",
+        "<svg class=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {:.0}\" role=\"group\" aria-label=\"{}\" data-focus=\"{:.3}\">",
         layout.height,
-        escape(map.label)
+        escape(map.label),
+        layout.focus(map.focus)
     );
     if let (Some(backdrop), Some(frame)) = (&map.backdrop, &layout.backdrop) {
         let _ = write!(
@@ -262,6 +266,13 @@ struct Layout {
 }
 
 impl Layout {
+    /// Where `focus` (or the largest dot) is across the drawing, from 0 to 1.
+    fn focus(&self, focus: Option<usize>) -> f64 {
+        focus
+            .or(self.by_size.first().copied())
+            .map_or(0.5, |dot| self.points[dot].x / WIDTH)
+    }
+
     fn of(map: &Map<'_>) -> Layout {
         let most = map.dots.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
         let radii = map
@@ -493,6 +504,7 @@ mod tests {
     fn the_same_map_gives_the_same_bytes() {
         let map = || Map {
             label: "Map",
+            focus: None,
             dots: vec![
                 dot("Wuxi", 3, Some((31.49, 120.31))),
                 dot("Xuzhou", 5, Some((34.26, 117.18))),
@@ -553,6 +565,7 @@ mod tests {
             .collect();
         let map = Map {
             label: "Map",
+            focus: None,
             dots,
             lines: Vec::new(),
             backdrop: None,
@@ -575,6 +588,7 @@ mod tests {
     fn a_city_outside_the_backdrop_stays_on_the_drawing() {
         let map = Map {
             label: "Map",
+            focus: None,
             dots: vec![
                 dot("Sansha", 1, Some((16.83, 112.34))),
                 dot("Xuzhou", 2, Some((34.26, 117.18))),

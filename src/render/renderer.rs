@@ -329,8 +329,14 @@ impl<'a> Renderer<'a> {
         Some(background.caption.as_str()).filter(|caption| !caption.is_empty())
     }
 
-    /// A map of `cities` and the `pairs` between them, unless the site turns maps off.
-    pub fn map(&self, cities: &[CityId], pairs: &[PairId]) -> Option<String> {
+    /// A map of `cities` and the `pairs` between them, unless the site turns
+    /// maps off; a phone opens it on `focus`, or on the city with the most articles.
+    pub fn map(
+        &self,
+        cities: &[CityId],
+        pairs: &[PairId],
+        focus: Option<CityId>,
+    ) -> Option<String> {
         if !self.config.map.enabled || cities.is_empty() {
             return None;
         }
@@ -375,6 +381,7 @@ impl<'a> Renderer<'a> {
         let map = Map {
             label: i18n.get("map_label"),
             dots,
+            focus: focus.and_then(at),
             lines,
             backdrop: background
                 .zip(backdrop_url.as_deref())

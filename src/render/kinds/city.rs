@@ -66,7 +66,7 @@ impl Kind for CityPage {
                 let cities: Vec<CityId> = std::iter::once(id)
                     .chain(site.partners_of(id).iter().map(|p| p.city))
                     .collect();
-                renderer.map(&cities, &pairs)
+                renderer.map(&cities, &pairs, Some(id))
             })
             .flatten();
         let i18n = renderer.i18n();

@@ -53,7 +53,7 @@ impl Kind for Partnerships {
         cities.sort_unstable();
         cities.dedup();
         let body = PartnershipsBody {
-            map_svg: renderer.map(&cities, &by_activity),
+            map_svg: renderer.map(&cities, &by_activity, None),
             map_caption: renderer.map_caption(),
             pairs: by_activity.iter().map(|&id| renderer.pair(id)).collect(),
         };
