@@ -187,8 +187,12 @@ pub(crate) fn model(
         .collect();
     let (editions, found) = Editions::new(places, content.articles, &config.topic_names);
     problems.extend(found);
-    problems.extend(lint::site_warnings(&editions, config, content.failed == 0));
-    let pages = plan::plan(&editions, config.paginate_by, config.search);
+    // Each walks the whole site, and the preview waits for both on every save.
+    let (warnings, pages) = rayon::join(
+        || lint::site_warnings(&editions, config, content.failed == 0),
+        || plan::plan(&editions, config.paginate_by, config.search),
+    );
+    problems.extend(warnings);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
     if let Some(problem) = missing_background(config, assets) {
         problems.push(problem);

@@ -106,11 +106,18 @@ impl Site {
                 by_city[city.index()].push(id);
             }
         }
-        let partnerships = Partnerships::new(&articles);
+        let ((partnerships, partners), (archive, topics)) = rayon::join(
+            || {
+                let partnerships = Partnerships::new(&articles);
+                let partners = partners(cities.len(), &partnerships);
+                (partnerships, partners)
+            },
+            || (archive(&articles), topics(&articles, topic_names)),
+        );
         let site = Site {
-            partners: partners(cities.len(), &partnerships),
-            archive: archive(&articles),
-            topics: topics(&articles, topic_names),
+            partners,
+            archive,
+            topics,
             partnerships,
             all,
             by_city,
