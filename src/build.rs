@@ -1,12 +1,22 @@
 //! `concord build`: the pipeline's files into the output folder, or nothing
-//! changed there at all.
+//! changed there at all. Only the pages whose fingerprint changed since the
+//! last build are rendered; the others are that build's files, taken as they
+//! are while the page cache vouches for them (see [`crate::output::PageCache`]).
 
-use std::path::PathBuf;
+use std::hash::{BuildHasher, Hash};
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::diagnostics::Diagnostics;
-use crate::output::{OutputDir, WriteReport};
-use crate::pipeline::{self, Error, Findings, SiteDir, SiteOptions};
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::layout::CONFIG_FILE;
+use crate::model::{ArticleId, EditionId};
+use crate::output::{
+    CacheFile, CachedPage, OutputDir, PageCache, Staging, Stamp, WriteReport, CACHE_DIR,
+};
+use crate::pipeline::{self, Error, Findings, Prepared, SiteDir, SiteOptions};
+use crate::render::fingerprint;
 use crate::render::{FileCounts, StreamError};
 
 #[derive(Debug, Clone)]
@@ -15,6 +25,9 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Wait while another build writes to the same output folder, rather than fail.
     pub wait: bool,
+    /// Take unchanged pages from the last build; `false` renders every
+    /// page (`--no-cache`). The cache is written either way.
+    pub cache: bool,
 }
 
 /// What a build tells its caller while it runs.
@@ -32,6 +45,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
+    /// Pages taken from the last build without rendering them.
+    pub reused: usize,
 }
 
 /// Builds the site and updates the output folder with it, or changes nothing.
@@ -39,25 +54,153 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     let started = Instant::now();
     let site = SiteDir::open(&options.site.root)?;
     let output = OutputDir::new(site.root(), &options.output)?;
+    let config = read_config(&site);
     let prepared = pipeline::prepare(&options.site)?;
+    let key = cache_key(options, &prepared, &config);
+    let fingerprints = fingerprints(&prepared);
     let staging = output.begin(options.wait, &|holder| {
         events(BuildEvent::Waiting { holder })
     })?;
-    let counts = prepared
-        .stream(&staging, true)
-        .map_err(|error| match error {
-            StreamError::Site(problems) => Error::Site(Findings {
-                problems,
-                files: prepared.files,
-            }),
-            StreamError::Sink(error) => Error::Output(error),
-        })?;
+    let file = CacheFile::new(site.root(), output.path());
+    let last = options.cache.then(|| file.load(key)).flatten();
+    let kept = reuse(&prepared, &staging, last.as_ref(), &fingerprints);
+    let render: Vec<usize> = (0..kept.len()).filter(|&i| kept[i].is_none()).collect();
+    let mut counts =
+        prepared
+            .stream_pages(&staging, &render, true)
+            .map_err(|error| match error {
+                StreamError::Site(problems) => Error::Site(Findings {
+                    problems,
+                    files: prepared.files,
+                }),
+                StreamError::Sink(error) => Error::Output(error),
+            })?;
+    for (page, _) in prepared
+        .pages
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| k.is_some())
+    {
+        counts.add(page.kind.about().file_kind);
+    }
     let written = staging.commit()?;
+    let mut warnings = prepared.warnings.clone();
+    let cache = Cache {
+        key,
+        config: &config,
+        fingerprints: &fingerprints,
+        kept: &kept,
+    };
+    if let Err(problem) = cache.save(&file, &site, &prepared, output.path()) {
+        warnings.push(problem);
+    }
     Ok(BuildReport {
         counts,
         written,
         output: output.path().to_path_buf(),
         elapsed: started.elapsed(),
-        warnings: prepared.warnings,
+        warnings,
+        reused: kept.len() - render.len(),
     })
+}
+
+/// config.toml as it is now; `None` if it cannot be read.
+fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
+    std::fs::read(site.root().join(CONFIG_FILE)).ok()
+}
+
+/// What the pages were made with besides the content: Concord, config.toml,
+/// the theme and the options.
+fn cache_key(options: &BuildOptions, prepared: &Prepared, config: &Option<Vec<u8>>) -> u64 {
+    let mut hasher = foldhash::quality::FixedState::default().build_hasher();
+    let site = &options.site;
+    (env!("CARGO_PKG_VERSION"), config, &site.base_url).hash(&mut hasher);
+    site.include_drafts.hash(&mut hasher);
+    prepared.theme.hash_sources(&mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// Every page's fingerprint, with the articles' versions made from what they hold.
+fn fingerprints(prepared: &Prepared) -> Vec<u64> {
+    let versions: Vec<Vec<u64>> = prepared
+        .editions
+        .iter()
+        .map(|(_, site)| {
+            site.articles()
+                .par_iter()
+                .map(|article| fingerprint::article_version(article))
+                .collect()
+        })
+        .collect();
+    let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
+    fingerprint::fingerprints(&prepared.editions, &prepared.pages, &version)
+}
+
+/// Hands `staging` every page whose fingerprint is the last build's and
+/// whose file is still the one that build wrote; returns, per page of the
+/// plan, the stamp of the file kept for it.
+fn reuse(
+    prepared: &Prepared,
+    staging: &Staging<'_>,
+    last: Option<&PageCache>,
+    fingerprints: &[u64],
+) -> Vec<Option<Stamp>> {
+    let Some(last) = last else {
+        return vec![None; prepared.pages.len()];
+    };
+    prepared
+        .pages
+        .par_iter()
+        .zip(fingerprints)
+        .map(|(page, &fingerprint)| {
+            let path = page.output_file();
+            let cached = last.get(&path).filter(|c| c.fingerprint == fingerprint)?;
+            staging.keep(&path, cached.stamp).then_some(cached.stamp)
+        })
+        .collect()
+}
+
+/// What the next build needs of this one.
+struct Cache<'b> {
+    key: u64,
+    /// config.toml as the build began.
+    config: &'b Option<Vec<u8>>,
+    fingerprints: &'b [u64],
+    kept: &'b [Option<Stamp>],
+}
+
+impl Cache<'_> {
+    /// Writes the page cache for the output folder as this build left it.
+    /// A config.toml edited while the site was built may not be what the
+    /// pages were made with: then the cache goes.
+    fn save(
+        &self,
+        file: &CacheFile,
+        site: &SiteDir,
+        prepared: &Prepared,
+        output: &Path,
+    ) -> Result<(), Diagnostic> {
+        let saved = if read_config(site) == *self.config {
+            let pages: Vec<(String, CachedPage)> = prepared
+                .pages
+                .par_iter()
+                .zip(self.fingerprints)
+                .zip(self.kept)
+                .filter_map(|((page, &fingerprint), kept)| {
+                    let path = page.output_file();
+                    let stamp = kept.or_else(|| Stamp::of(&output.join(&path)))?;
+                    Some((path, CachedPage { fingerprint, stamp }))
+                })
+                .collect();
+            let pages = pages.iter().map(|(path, page)| (path.as_str(), *page));
+            file.save(self.key, pages)
+        } else {
+            file.remove()
+        };
+        saved.map_err(|error| {
+            Diagnostic::warning(format!("the page cache could not be written: {error}"))
+                .in_file(file.path().strip_prefix(site.root()).unwrap_or(file.path()))
+                .help(format!("the next build renders every page; check that `{CACHE_DIR}/` in the site folder can be written, or delete it"))
+        })
+    }
 }

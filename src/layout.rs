@@ -24,3 +24,5 @@ pub fn relative_name(path: &Path, folder: &Path) -> String {
     let relative = path.strip_prefix(folder).unwrap_or(path);
     relative.to_string_lossy().replace('\\', "/")
 }
+/// Concord's own files in a site, never the editors': the page cache.
+pub const CONCORD_DIR: &str = ".concord";

@@ -64,6 +64,9 @@ enum Command {
         /// Fail at once if another build is writing to the output folder, instead of waiting
         #[arg(long)]
         no_wait: bool,
+        /// Render every page, instead of only those that changed since the last build
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Report every problem in the site without writing anything
     Check {
@@ -235,8 +238,9 @@ fn main() -> ExitCode {
             site,
             output,
             no_wait,
+            no_cache,
         } => match site_root(site.root.as_deref()) {
-            Some(root) => build(site.into_options(root), output, !no_wait),
+            Some(root) => build(site.into_options(root), output, !no_wait, !no_cache),
             None => ExitCode::FAILURE,
         },
         Command::Check { site, strict } => match site_root(site.root.as_deref()) {
@@ -440,9 +444,14 @@ fn describe(report: &RebuildReport) -> String {
     )
 }
 
-fn build(site: SiteOptions, output: Option<PathBuf>, wait: bool) -> ExitCode {
+fn build(site: SiteOptions, output: Option<PathBuf>, wait: bool, cache: bool) -> ExitCode {
     let output = output.unwrap_or_else(|| site.root.join(OUTPUT_DIR));
-    let options = BuildOptions { site, output, wait };
+    let options = BuildOptions {
+        site,
+        output,
+        wait,
+        cache,
+    };
     let waiting = |event: BuildEvent| match event {
         BuildEvent::Waiting { holder } => {
             let who = holder.map_or("another build".into(), |pid| {
@@ -754,8 +763,15 @@ fn summary(report: &BuildReport) -> String {
         0 => String::new(),
         n => format!(", {}", count(n, "search file")),
     };
+    let reused = match report.reused {
+        0 => String::new(),
+        n => format!(
+            " ({} unchanged since the last build, not rendered again)",
+            count(n, "page")
+        ),
+    };
     format!(
-        "Built {} in {} ms ({}, {}, {}, {}, {}{search}): {} changed{removed} in {}",
+        "Built {} in {} ms ({}, {}, {}, {}, {}{search}): {} changed{removed} in {}{reused}",
         count(counts.total(), "file"),
         report.elapsed.as_millis(),
         count(counts.articles, "article page"),

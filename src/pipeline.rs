@@ -261,6 +261,18 @@ impl Prepared {
         sink: &S,
         search: bool,
     ) -> Result<FileCounts, StreamError<S::Error>> {
+        let pages: Vec<usize> = (0..self.pages.len()).collect();
+        self.stream_pages(sink, &pages, search)
+    }
+
+    /// Streams the pages at `pages` of the plan, the assets, and the
+    /// search index when `search` (and the site has search).
+    pub fn stream_pages<S: Sink>(
+        &self,
+        sink: &S,
+        pages: &[usize],
+        search: bool,
+    ) -> Result<FileCounts, StreamError<S::Error>> {
         let files = SiteFiles::new(
             &self.editions,
             &self.config,
@@ -268,9 +280,8 @@ impl Prepared {
             &self.pages,
             &self.assets,
         );
-        let pages: Vec<usize> = (0..self.pages.len()).collect();
         let selection = Selection {
-            pages: &pages,
+            pages,
             assets: true,
             search,
         };

@@ -9,7 +9,9 @@ use time::{Date, Month};
 use crate::assets::theme_assets;
 use crate::config::{self, Config};
 use crate::diagnostics::Diagnostics;
-use crate::layout::{CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
+use crate::layout::{
+    CONCORD_DIR, CONFIG_FILE, CONTENT_DIR, NEWS_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR,
+};
 use crate::model::{iso_date, slug, CityLookup};
 use crate::render::theme::embedded_templates;
 
@@ -244,7 +246,7 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
     )?;
     write(
         &dir.join(".gitignore"),
-        &format!("# What `concord build` writes: the site, and beside it its spare copy and lock.\n/{OUTPUT_DIR}/\n/.{OUTPUT_DIR}.concord-*\n"),
+        &format!("# What `concord build` writes: the site, beside it its spare copy and lock,\n# and the page cache that lets the next build render only what changed.\n/{OUTPUT_DIR}/\n/.{OUTPUT_DIR}.concord-*\n/{CONCORD_DIR}/\n"),
     )?;
     let static_dir = dir.join(STATIC_DIR);
     fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io {

@@ -80,13 +80,13 @@ pub struct YearMonth {
     pub month: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Topic {
     pub name: String,
     pub slug: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Article {
     /// Where the article came from, relative to `content/` with `/` separators;
     /// it names the article in messages and in internal links.

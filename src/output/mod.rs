@@ -7,6 +7,7 @@
 //! updated file by file (it cannot be swapped); each file still reaches its
 //! name only complete. One build at a time writes to an output folder.
 
+mod cache;
 mod lock;
 mod staging;
 
@@ -16,6 +17,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::layout::{CONTENT_DIR, GIT_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::paths;
+pub use cache::{CacheFile, CachedPage, PageCache, Stamp, CACHE_DIR};
 use lock::BuildLock;
 pub use staging::{Staging, WriteReport};
 

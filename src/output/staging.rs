@@ -11,6 +11,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use super::cache::Stamp;
 use super::lock::BuildLock;
 use super::{io_error, OutputDir, OutputError};
 use crate::layout::relative_name;
@@ -128,6 +129,17 @@ impl<'o> Staging<'o> {
         self.place(&incoming, &staged)?;
         lock(&self.changed).insert(path.to_string());
         Ok(())
+    }
+
+    /// Takes a file of the old site as it is, without its bytes, while it is
+    /// still the file `stamp` describes; says whether it did.
+    pub fn keep(&self, path: &str, stamp: Stamp) -> bool {
+        if self.fresh || Stamp::of(&self.output.path.join(path)) != Some(stamp) {
+            return false;
+        }
+        lock(&self.planned).insert(path.to_string());
+        lock(&self.unchanged).push(path.to_string());
+        true
     }
 
     /// Renames a whole file from the incoming folder to its place, clearing

@@ -5,13 +5,16 @@
 
 use std::hash::{BuildHasher, Hash, Hasher};
 
+use rayon::prelude::*;
+
 use super::feed::FEED_SIZE;
 use super::plan::{Page, PageKind};
-use crate::model::{ArticleId, EditionId, Editions, Site};
+use crate::model::{Article, ArticleId, EditionId, Editions, Site};
 
-/// What fingerprints are computed with: they are compared within one
-/// preview, never kept, and SipHash, the standard library's, was an eighth
-/// of a rebuild's time.
+/// What fingerprints are computed with: SipHash, the standard library's,
+/// was an eighth of a preview rebuild's time. The build cache keeps them
+/// between builds under a key that names Concord's version, so a hasher
+/// that changes with a new foldhash only costs one full build.
 pub type PageHasher = foldhash::quality::FoldHasher<'static>;
 
 fn page_hasher() -> PageHasher {
@@ -21,6 +24,26 @@ fn page_hasher() -> PageHasher {
 /// A number per article of each edition that changes whenever the article
 /// changes in any way.
 pub type Versions<'a> = &'a (dyn Fn(EditionId, ArticleId) -> u64 + Sync);
+
+/// A version of an article made from everything it holds, the same in
+/// every run: what a build compares with the last build's.
+pub fn article_version(article: &Article) -> u64 {
+    let mut hasher = page_hasher();
+    article.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of every page of the plan, in its order.
+pub fn fingerprints(editions: &Editions, pages: &[Page], version: Versions<'_>) -> Vec<u64> {
+    let fingerprinters: Vec<Fingerprinter<'_>> = editions
+        .iter()
+        .map(|(edition, _)| Fingerprinter::new(editions, edition, pages, version))
+        .collect();
+    pages
+        .par_iter()
+        .map(|page| fingerprinters[page.edition.index()].of(page))
+        .collect()
+}
 
 /// Fingerprints the pages of one edition; the config and templates are the
 /// caller's to track.

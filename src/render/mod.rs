@@ -88,7 +88,7 @@ pub struct FileCounts {
 }
 
 impl FileCounts {
-    fn add(&mut self, kind: FileKind) {
+    pub(crate) fn add(&mut self, kind: FileKind) {
         match kind {
             FileKind::Article => self.articles += 1,
             FileKind::List => self.lists += 1,

@@ -103,6 +103,13 @@ impl Theme {
             .any(|(name, s)| name != template && quoted.iter().any(|q| s.text.contains(q.as_str())))
     }
 
+    /// Every template, by name and text: part of the build cache's key.
+    pub fn hash_sources(&self, hasher: &mut impl std::hash::Hasher) {
+        for (name, source) in &self.sources {
+            std::hash::Hash::hash(&(name, &source.text), hasher);
+        }
+    }
+
     /// How many templates came from the site's own `templates/`.
     pub fn site_templates(&self) -> usize {
         self.sources.values().filter(|s| s.file.is_some()).count()

@@ -8,15 +8,13 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::content::ContentSet;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ArticleId, CityRegistry, EditionId, Editions};
 use crate::pipeline::{self, SiteDir, SiteOptions};
-use crate::render::fingerprint::Fingerprinter;
+use crate::render::fingerprint;
 use crate::render::plan::Page;
 use crate::render::{Selection, Sink, SiteFile, SiteFiles, StreamError, Theme};
 
@@ -309,14 +307,7 @@ impl Preview {
             })
             .collect();
         let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
-        let fingerprinters: Vec<Fingerprinter<'_>> = editions
-            .iter()
-            .map(|(edition, _)| Fingerprinter::new(&editions, edition, &pages, &version))
-            .collect();
-        let fingerprints: Vec<u64> = pages
-            .par_iter()
-            .map(|page| fingerprinters[page.edition.index()].of(page))
-            .collect();
+        let fingerprints = fingerprint::fingerprints(&editions, &pages, &version);
         let same_plan = self.rendered.len() == pages.len()
             && self
                 .rendered

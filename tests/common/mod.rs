@@ -1,6 +1,7 @@
 //! Fixture sites in temporary folders, built by the real `concord` binary.
 #![allow(dead_code)]
 
+pub mod generated;
 pub mod http;
 
 use std::collections::BTreeMap;
