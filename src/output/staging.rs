@@ -9,7 +9,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use super::cache::Stamp;
 use super::lock::BuildLock;
@@ -69,6 +68,9 @@ pub struct Staging<'o> {
     written: AtomicUsize,
     /// Whether this build made the staging folder (and so removes it if it fails).
     made_here: bool,
+    /// The spare folder as the build found it: what it holds besides the
+    /// files this build puts there, all of which the new site has.
+    spare: Survey,
 }
 
 impl Sink for Staging<'_> {
@@ -90,10 +92,11 @@ impl<'o> Staging<'o> {
         } else {
             output.beside(SPARE)
         };
+        let mut spare = Survey::default();
         if in_place || !path.is_dir() {
             remove_if_present(&dir)?;
         } else if dir.is_dir() {
-            ready_spare(&dir, path)?;
+            spare = ready_spare(&dir, path)?;
         }
         let made_here = !dir.exists();
         let incoming = dir.join(INCOMING);
@@ -112,6 +115,7 @@ impl<'o> Staging<'o> {
             committed: false,
             written: AtomicUsize::new(0),
             made_here,
+            spare,
         })
     }
 
@@ -229,21 +233,25 @@ impl<'o> Staging<'o> {
         if changed.is_empty() && removed.is_empty() {
             return Ok(Vec::new());
         }
-        let spare = Survey::of(&self.dir)?;
+        let spare = std::mem::take(&mut self.spare);
         let returned = settle_hidden(&self.dir, &spare.hidden, &output, planned)?;
         current.hidden.extend(returned);
         self.link_unchanged()?;
-        for stale in spare.stale(planned) {
+        let stale = spare.stale(planned);
+        for stale in &stale {
             let file = self.dir.join(stale);
-            // A new file may have taken the place of the folder it was in.
+            // A new file may have taken the place of the folder it was in,
+            // or a new folder the place of the file.
             match fs::remove_file(&file) {
-                Err(error) if file.symlink_metadata().is_ok() => {
+                Err(error) if file.symlink_metadata().is_ok_and(|m| !m.is_dir()) => {
                     return Err(io_error("remove", &file)(error))
                 }
                 _ => {}
             }
         }
-        spare.remove_empty_folders();
+        if !stale.is_empty() {
+            spare.remove_empty_folders();
+        }
         remove_if_present(&incoming)?;
         let old = self.exchange()?;
         carry_hidden(&old, &current.hidden, &output)?;
@@ -390,19 +398,23 @@ fn entries_named(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 /// writes into it: a hidden entry the output folder lacks (a `.git` that a
 /// build stopped between swapping and moving it left there) goes back to
 /// the output folder at once, and links (never the site's own files) go,
-/// so that nothing is written through them.
-fn ready_spare(spare: &Path, output: &Path) -> Result<(), OutputError> {
-    let survey = Survey::of(spare)?;
-    for relative in &survey.hidden {
-        let target = output.join(relative);
+/// so that nothing is written through them. Returns what it holds now.
+fn ready_spare(spare: &Path, output: &Path) -> Result<Survey, OutputError> {
+    let mut survey = Survey::of(spare)?;
+    let mut kept = Vec::new();
+    for relative in std::mem::take(&mut survey.hidden) {
+        let target = output.join(&relative);
         if relative != INCOMING && target.symlink_metadata().is_err() {
-            move_entry(&spare.join(relative), &target)?;
+            move_entry(&spare.join(&relative), &target)?;
+        } else {
+            kept.push(relative);
         }
     }
+    survey.hidden = kept;
     for link in &survey.links {
         fs::remove_file(link).map_err(io_error("remove", link))?;
     }
-    Ok(())
+    Ok(survey)
 }
 
 /// Readies the spare folder's hidden entries that are not the site's own
@@ -448,6 +460,7 @@ fn carry_hidden(from: &Path, hidden: &[String], to: &Path) -> Result<(), OutputE
 }
 
 /// What one walk of a site tree finds, not looking inside hidden folders.
+#[derive(Default)]
 struct Survey {
     /// Files that are not hidden, relative to the tree.
     files: Vec<String>,
@@ -460,33 +473,54 @@ struct Survey {
 }
 
 impl Survey {
+    /// Walks `tree`, its folders in parallel: a site has a folder per
+    /// article, and this walk is most of what an unchanged build costs.
     fn of(tree: &Path) -> Result<Survey, OutputError> {
-        let mut survey = Survey {
-            files: Vec::new(),
-            hidden: Vec::new(),
-            folders: Vec::new(),
-            links: Vec::new(),
-        };
-        let mut walker = WalkDir::new(tree).min_depth(1).into_iter();
-        while let Some(entry) = walker.next() {
-            let entry = entry.map_err(walk_error(tree))?;
-            let relative = relative_name(entry.path(), tree);
-            let is_dir = entry.file_type().is_dir();
-            if is_hidden(&entry) {
-                if is_dir {
-                    walker.skip_current_dir();
-                }
-                survey.hidden.push(relative);
-            } else if is_dir {
-                survey.folders.push(entry.path().to_path_buf());
+        Survey::of_folder(tree, tree)
+    }
+
+    fn of_folder(tree: &Path, folder: &Path) -> Result<Survey, OutputError> {
+        let mut survey = Survey::default();
+        let mut subfolders = Vec::new();
+        let entries = fs::read_dir(folder).map_err(io_error("read", folder))?;
+        for entry in entries {
+            let entry = entry.map_err(io_error("read", folder))?;
+            let path = entry.path();
+            let file_type = entry.file_type().map_err(io_error("read", &path))?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                survey.hidden.push(relative_name(&path, tree));
+            } else if file_type.is_dir() {
+                subfolders.push(path);
             } else {
-                if entry.path_is_symlink() {
-                    survey.links.push(entry.path().to_path_buf());
+                survey.files.push(relative_name(&path, tree));
+                if file_type.is_symlink() {
+                    survey.links.push(path);
                 }
-                survey.files.push(relative);
             }
         }
+        let inner: Vec<Survey> = subfolders
+            .into_par_iter()
+            .map(|subfolder| {
+                let inside = Survey::of_folder(tree, &subfolder)?;
+                let mut survey = Survey {
+                    folders: vec![subfolder],
+                    ..Survey::default()
+                };
+                survey.extend(inside);
+                Ok(survey)
+            })
+            .collect::<Result<_, OutputError>>()?;
+        for part in inner {
+            survey.extend(part);
+        }
         Ok(survey)
+    }
+
+    fn extend(&mut self, other: Survey) {
+        self.files.extend(other.files);
+        self.hidden.extend(other.hidden);
+        self.folders.extend(other.folders);
+        self.links.extend(other.links);
     }
 
     /// The files that are not `planned`, in order.
@@ -538,18 +572,6 @@ fn is_same_file(a: &Path, b: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_same_file(_: &Path, _: &Path) -> bool {
     false
-}
-
-fn is_hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.file_name().to_string_lossy().starts_with('.')
-}
-
-fn walk_error(root: &Path) -> impl Fn(walkdir::Error) -> OutputError + '_ {
-    move |error| OutputError::Io {
-        action: "read",
-        path: error.path().unwrap_or(root).to_path_buf(),
-        source: error.into(),
-    }
 }
 
 fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
