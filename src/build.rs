@@ -3,20 +3,16 @@
 //! last build are rendered; the others are that build's files, taken as they
 //! are while the page cache vouches for them (see [`crate::output::PageCache`]).
 
-use std::hash::{BuildHasher, Hash};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::layout::CONFIG_FILE;
-use crate::model::{ArticleId, EditionId};
 use crate::output::{
     CacheFile, CachedPage, OutputDir, PageCache, Staging, Stamp, WriteReport, CACHE_DIR,
 };
 use crate::pipeline::{self, Error, Findings, Prepared, SiteDir, SiteOptions};
-use crate::render::fingerprint;
 use crate::render::{FileCounts, StreamError};
 
 #[derive(Debug, Clone)]
@@ -54,10 +50,10 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     let started = Instant::now();
     let site = SiteDir::open(&options.site.root)?;
     let output = OutputDir::new(site.root(), &options.output)?;
-    let config = read_config(&site);
+    let config = pipeline::read_config(&site);
     let prepared = pipeline::prepare(&options.site)?;
-    let key = cache_key(options, &prepared, &config);
-    let fingerprints = fingerprints(&prepared);
+    let key = prepared.cache_key(&options.site, &config);
+    let fingerprints = prepared.fingerprints();
     let staging = output.begin(options.wait, &|holder| {
         events(BuildEvent::Waiting { holder })
     })?;
@@ -72,6 +68,7 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
                 StreamError::Site(problems) => Error::Site(Findings {
                     problems,
                     files: prepared.files,
+                    reused: 0,
                 }),
                 StreamError::Sink(error) => Error::Output(error),
             })?;
@@ -102,38 +99,6 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
         warnings,
         reused: kept.len() - render.len(),
     })
-}
-
-/// config.toml as it is now; `None` if it cannot be read.
-fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
-    std::fs::read(site.root().join(CONFIG_FILE)).ok()
-}
-
-/// What the pages were made with besides the content: Concord, config.toml,
-/// the theme and the options.
-fn cache_key(options: &BuildOptions, prepared: &Prepared, config: &Option<Vec<u8>>) -> u64 {
-    let mut hasher = foldhash::quality::FixedState::default().build_hasher();
-    let site = &options.site;
-    (env!("CARGO_PKG_VERSION"), config, &site.base_url).hash(&mut hasher);
-    site.include_drafts.hash(&mut hasher);
-    prepared.theme.hash_sources(&mut hasher);
-    std::hash::Hasher::finish(&hasher)
-}
-
-/// Every page's fingerprint, with the articles' versions made from what they hold.
-fn fingerprints(prepared: &Prepared) -> Vec<u64> {
-    let versions: Vec<Vec<u64>> = prepared
-        .editions
-        .iter()
-        .map(|(_, site)| {
-            site.articles()
-                .par_iter()
-                .map(|article| fingerprint::article_version(article))
-                .collect()
-        })
-        .collect();
-    let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
-    fingerprint::fingerprints(&prepared.editions, &prepared.pages, &version)
 }
 
 /// Hands `staging` every page whose fingerprint is the last build's and
@@ -180,7 +145,7 @@ impl Cache<'_> {
         prepared: &Prepared,
         output: &Path,
     ) -> Result<(), Diagnostic> {
-        let saved = if read_config(site) == *self.config {
+        let saved = if pipeline::read_config(site) == *self.config {
             let pages: Vec<(String, CachedPage)> = prepared
                 .pages
                 .par_iter()

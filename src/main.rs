@@ -729,8 +729,12 @@ fn print_import(imported: &Imported, dry_run: bool) {
 }
 
 fn check(options: SiteOptions, strict: bool) -> ExitCode {
-    let (problems, files) = match concord::check(&options) {
-        Ok(Findings { problems, files }) => (problems, files),
+    let (problems, files, reused) = match concord::check(&options) {
+        Ok(Findings {
+            problems,
+            files,
+            reused,
+        }) => (problems, files, reused),
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!("{NOT_A_SITE_HELP}");
@@ -740,10 +744,11 @@ fn check(options: SiteOptions, strict: bool) -> ExitCode {
     print_reports(&problems);
     let (errors, warnings) = (problems.error_count(), problems.warning_count());
     println!(
-        "{}, {} in {}",
+        "{}, {} in {}{}",
         count(errors, "error"),
         count(warnings, "warning"),
-        count(files, "file")
+        count(files, "file"),
+        reused_text(reused)
     );
     if errors > 0 || (strict && warnings > 0) {
         ExitCode::FAILURE
@@ -763,13 +768,7 @@ fn summary(report: &BuildReport) -> String {
         0 => String::new(),
         n => format!(", {}", count(n, "search file")),
     };
-    let reused = match report.reused {
-        0 => String::new(),
-        n => format!(
-            " ({} unchanged since the last build, not rendered again)",
-            count(n, "page")
-        ),
-    };
+    let reused = reused_text(report.reused);
     format!(
         "Built {} in {} ms ({}, {}, {}, {}, {}{search}): {} changed{removed} in {}{reused}",
         count(counts.total(), "file"),
@@ -782,6 +781,17 @@ fn summary(report: &BuildReport) -> String {
         count(written.changed.len(), "file"),
         report.output.display()
     )
+}
+
+/// What the page cache spared, after a build's or a check's summary.
+fn reused_text(pages: usize) -> String {
+    match pages {
+        0 => String::new(),
+        n => format!(
+            " ({} unchanged since the last build, not rendered again)",
+            count(n, "page")
+        ),
+    }
 }
 
 /// Prints every problem, compiler-style.

@@ -4,7 +4,10 @@
 //! and what day it is. Where the files go is the caller's choice of sink.
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use time::Date;
 
@@ -12,10 +15,11 @@ use crate::assets::Assets;
 use crate::config::{BaseUrl, Config};
 use crate::content::{self, Content, LoadOptions, SiteLink};
 use crate::diagnostics::{count, Diagnostic, Diagnostics};
-use crate::layout::{CONFIG_FILE, STATIC_DIR};
+use crate::layout::{CONFIG_FILE, OUTPUT_DIR, STATIC_DIR};
 use crate::lint;
-use crate::model::{paths, CityRegistry, EditionPlace, Editions};
-use crate::output::OutputError;
+use crate::model::{paths, ArticleId, CityRegistry, EditionId, EditionPlace, Editions};
+use crate::output::{CacheFile, OutputDir, OutputError};
+use crate::render::fingerprint;
 use crate::render::plan::{self, Page};
 use crate::render::{Discard, FileCounts, Selection, Sink, SiteFiles, StreamError, Theme};
 
@@ -35,6 +39,9 @@ pub struct Findings {
     pub problems: Diagnostics,
     /// Content files, config.toml and the site's own templates.
     pub files: usize,
+    /// Pages `check` did not render, as the last build rendered them from
+    /// the same fingerprint.
+    pub reused: usize,
 }
 
 /// What to read.
@@ -289,6 +296,51 @@ impl Prepared {
     }
 }
 
+/// config.toml as it is now, for the page cache's key; `None` if it cannot be read.
+pub(crate) fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
+    std::fs::read(site.root().join(CONFIG_FILE)).ok()
+}
+
+impl Prepared {
+    /// What the pages were made with besides the content, for the page
+    /// cache: Concord, `config` (config.toml as read before the site was),
+    /// the theme and the options.
+    pub(crate) fn cache_key(&self, options: &SiteOptions, config: &Option<Vec<u8>>) -> u64 {
+        let mut hasher = foldhash::quality::FixedState::default().build_hasher();
+        (env!("CARGO_PKG_VERSION"), executable()).hash(&mut hasher);
+        (config, &options.base_url).hash(&mut hasher);
+        options.include_drafts.hash(&mut hasher);
+        self.theme.hash_sources(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Every page's fingerprint, with the articles' versions made from what they hold.
+    pub(crate) fn fingerprints(&self) -> Vec<u64> {
+        let versions: Vec<Vec<u64>> = self
+            .editions
+            .iter()
+            .map(|(_, site)| {
+                site.articles()
+                    .par_iter()
+                    .map(|article| fingerprint::article_version(article))
+                    .collect()
+            })
+            .collect();
+        let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
+        fingerprint::fingerprints(&self.editions, &self.pages, &version)
+    }
+}
+
+/// This Concord program, by its length and time: a version number alone
+/// would let a Concord built from changed sources trust pages rendered by
+/// the one before. One that cannot be told makes a key no other run shares.
+fn executable() -> Result<(u64, std::time::SystemTime), u32> {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|m| Ok((m.len(), m.modified()?)))
+        .map_err(|_| std::process::id())
+}
+
 /// Reads and checks everything, and gathers every problem; renders nothing.
 pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
     let site = SiteDir::open(&options.root)?;
@@ -300,6 +352,7 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
         return Err(Error::Site(Findings {
             problems: problems.sorted(),
             files: 1,
+            reused: 0,
         }));
     };
     let load = load_options(&config, &cities, options.include_drafts);
@@ -326,25 +379,59 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
         _ => Err(Error::Site(Findings {
             problems: problems.sorted(),
             files,
+            reused: 0,
         })),
     }
 }
 
-/// Runs the whole pipeline but the writing: renders every page, keeps none,
-/// and gathers every problem. Fails only when `options.root` is no site.
+/// The pages `check` renders: all but those the last build into `public/`
+/// rendered from the same fingerprint, with the same templates, config.toml
+/// and options, as rendering is deterministic and that build succeeded.
+/// Nothing is written, the cache included.
+fn unchecked_pages(
+    site: &SiteDir,
+    options: &SiteOptions,
+    prepared: &Prepared,
+    config: &Option<Vec<u8>>,
+) -> Vec<usize> {
+    let built = OutputDir::new(site.root(), &site.root().join(OUTPUT_DIR))
+        .ok()
+        .and_then(|output| {
+            CacheFile::new(site.root(), output.path()).load(prepared.cache_key(options, config))
+        });
+    let Some(built) = built else {
+        return (0..prepared.pages.len()).collect();
+    };
+    let fingerprints = prepared.fingerprints();
+    (0..prepared.pages.len())
+        .into_par_iter()
+        .filter(|&i| {
+            let page = built.get(&prepared.pages[i].output_file());
+            page.is_none_or(|page| page.fingerprint != fingerprints[i])
+        })
+        .collect()
+}
+
+/// Runs the whole pipeline but the writing: renders every page (but those
+/// the last build vouches for), keeps none, and gathers every problem.
+/// Fails only when `options.root` is no site.
 pub fn check(options: &SiteOptions) -> Result<Findings, Error> {
+    let site = SiteDir::open(&options.root)?;
+    let config = read_config(&site);
     let prepared = match prepare(options) {
         Ok(prepared) => prepared,
         Err(Error::Site(findings)) => return Ok(findings),
         Err(error) => return Err(error),
     };
     let mut problems = prepared.warnings.clone();
+    let pages = unchecked_pages(&site, options, &prepared, &config);
     // The index is Pagefind's work on text already checked: it is left out.
-    if let Err(StreamError::Site(found)) = prepared.stream(&Discard, false) {
+    if let Err(StreamError::Site(found)) = prepared.stream_pages(&Discard, &pages, false) {
         problems.extend(found);
     }
     Ok(Findings {
         problems: problems.sorted(),
         files: prepared.files,
+        reused: prepared.pages.len() - pages.len(),
     })
 }

@@ -298,3 +298,51 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn check_renders_only_the_pages_the_last_build_did_not() {
+    let site = generated_site(30);
+    let template = concord::render::theme::embedded_template("article.html")
+        .unwrap()
+        .replace(
+            "{% block content %}",
+            "{% block content %}{% if article.title is containing(\"Boom\") %}{{ no_such_thing }}{% endif %}",
+        );
+    site.write("templates/article.html", &template);
+    let check = |args: &[&str]| {
+        let output = concord("check", &site, args).output().unwrap();
+        (output.status.code(), stdout(&output), stderr(&output))
+    };
+    let (code, cold, _) = check(&[]);
+    assert_eq!(code, Some(0));
+    assert!(!cold.contains("not rendered again"), "no build yet: {cold}");
+
+    site.build_ok(&[]);
+    let cache = fs::read(public_cache(&site)).unwrap();
+    let (code, warm, _) = check(&[]);
+    assert_eq!(code, Some(0));
+    assert!(
+        warm.contains("unchanged since the last build, not rendered again"),
+        "{warm}"
+    );
+    let (_, drafts, _) = check(&["--drafts"]);
+    assert!(
+        !drafts.contains("not rendered again"),
+        "other options, another key: {drafts}"
+    );
+
+    // The one page that changed is rendered, and its error found.
+    site.write("content/y1/a7.md", &article_text(7, "Boom", "2011-08-08"));
+    let (code, out, err) = check(&[]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("templates/article.html") && err.contains("no_such_thing"),
+        "{err}"
+    );
+    assert!(out.contains("not rendered again"), "{out}");
+    assert_eq!(
+        fs::read(public_cache(&site)).unwrap(),
+        cache,
+        "check writes nothing"
+    );
+}

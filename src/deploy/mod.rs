@@ -209,6 +209,7 @@ fn outgoing(prepared: &Prepared) -> Result<Vec<Outgoing>, DeployError> {
         StreamError::Site(problems) => pipeline::Error::Site(Findings {
             problems,
             files: prepared.files,
+            reused: 0,
         }),
         StreamError::Sink(never) => match never {},
     })?;
