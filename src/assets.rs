@@ -26,6 +26,13 @@ pub struct Asset {
     source: Source,
 }
 
+impl Asset {
+    /// Whether the file is the site's own, from `static/`, not the theme's.
+    pub fn is_site_file(&self) -> bool {
+        matches!(self.source, Source::Site(_))
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Source {
     Theme(&'static [u8]),

@@ -3,6 +3,7 @@
 //! last build are rendered; the others are that build's files, taken as they
 //! are while the page cache vouches for them (see [`crate::output::PageCache`]).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -54,7 +55,7 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     let prepared = pipeline::prepare(&options.site)?;
     let key = prepared.cache_key(&options.site, &config);
     let fingerprints = prepared.fingerprints();
-    let staging = output.begin(options.wait, &|holder| {
+    let mut staging = output.begin(options.wait, &|holder| {
         events(BuildEvent::Waiting { holder })
     })?;
     let file = CacheFile::new(site.root(), output.path());
@@ -91,6 +92,8 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     if let Err(problem) = cache.save(&file, &site, &prepared, output.path()) {
         warnings.push(problem);
     }
+    // Only now may another build change the files the cache describes.
+    drop(staging);
     Ok(BuildReport {
         counts,
         written,
@@ -113,12 +116,18 @@ fn reuse(
     let Some(last) = last else {
         return vec![None; prepared.pages.len()];
     };
+    // A file of static/ at a page's path is written first and the page
+    // over it, as in every build: such a page is rendered.
+    let assets: HashSet<&str> = prepared.assets.iter().map(|a| a.path.as_str()).collect();
     prepared
         .pages
         .par_iter()
         .zip(fingerprints)
         .map(|(page, &fingerprint)| {
             let path = page.output_file();
+            if assets.contains(path.as_str()) {
+                return None;
+            }
             let cached = last.get(&path).filter(|c| c.fingerprint == fingerprint)?;
             staging.keep(&path, cached.stamp).then_some(cached.stamp)
         })

@@ -201,6 +201,7 @@ pub(crate) fn model(
     );
     problems.extend(warnings);
     problems.extend(missing_pages(&content.site_links, &pages, assets));
+    problems.extend(shadowed_files(&pages, assets));
     if let Some(problem) = missing_background(config, assets) {
         problems.push(problem);
     }
@@ -224,6 +225,32 @@ fn missing_background(config: &Config, assets: &Assets) -> Option<Diagnostic> {
             background.path
         )),
     )
+}
+
+/// Files of static/ at the path of a page, which the page replaces.
+fn shadowed_files(pages: &[Page], assets: &Assets) -> Diagnostics {
+    let own: HashSet<&str> = assets
+        .iter()
+        .filter(|asset| asset.is_site_file())
+        .map(|asset| asset.path.as_str())
+        .collect();
+    if own.is_empty() {
+        return Diagnostics::default();
+    }
+    pages
+        .iter()
+        .filter(|page| own.contains(page.output_file().as_str()))
+        .map(|page| {
+            let file = format!("{STATIC_DIR}/{}", page.output_file());
+            Diagnostic::warning(format!(
+                "`{file}` is never published: the site's {} page `/{}` has its path and replaces it",
+                page.kind.about().name,
+                page.path
+            ))
+            .in_file(&file)
+            .help("rename or move the file; to change that page, override its template in templates/")
+        })
+        .collect()
 }
 
 /// Links to site paths (`/archive/2020/06/`) whose page or file does not exist.

@@ -226,6 +226,31 @@ fn pages_edited_or_removed_in_the_output_folder_are_rendered_again() {
 }
 
 #[test]
+fn a_static_file_at_a_page_path_is_overwritten_by_the_page_as_in_a_clean_build() {
+    let site = generated_site(10);
+    site.write("static/index.html", "<p>a static home page</p>");
+    site.write("static/news/report-3/index.html", "<p>a static article</p>");
+    let warnings = cached_build(&site).warnings.to_string();
+    assert!(
+        warnings.contains(
+            "`static/index.html` is never published: the site's home page `/` has its path"
+        ) && warnings.contains("`static/news/report-3/index.html` is never published"),
+        "{warnings}"
+    );
+    assert_like_clean_build(&site, "static files at page paths");
+    // Written first, the static file's bytes match the old site's there;
+    // the page written over it must still win.
+    fs::write(
+        site.output().join("index.html"),
+        "<p>a static home page</p>",
+    )
+    .unwrap();
+    build_into(&site, &site.output(), false);
+    let home = fs::read_to_string(site.output().join("index.html")).unwrap();
+    assert!(home.starts_with("<!DOCTYPE html>"), "{home}");
+}
+
+#[test]
 fn each_output_folder_has_its_own_cache() {
     let site = generated_site(20);
     cached_build(&site);

@@ -73,7 +73,7 @@ pub fn publish(
     kept: &[String],
 ) -> Result<(), DeployError> {
     let folder = output.path();
-    let staging = output.begin(true, &|_| {}).map_err(DeployError::Output)?;
+    let mut staging = output.begin(true, &|_| {}).map_err(DeployError::Output)?;
     for file in files {
         staging
             .put(SiteFile {

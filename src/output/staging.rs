@@ -189,8 +189,10 @@ impl<'o> Staging<'o> {
         Ok(())
     }
 
-    /// Puts the new site in place of the old one.
-    pub fn commit(mut self) -> Result<WriteReport, OutputError> {
+    /// Puts the new site in place of the old one. The output folder stays
+    /// locked until the staging is dropped, so that what a build records of
+    /// the files it left (the page cache) is of its own files. Called once.
+    pub fn commit(&mut self) -> Result<WriteReport, OutputError> {
         let changed: Vec<String> = std::mem::take(&mut *lock(&self.changed))
             .into_iter()
             .collect();
@@ -236,7 +238,7 @@ impl<'o> Staging<'o> {
         let spare = std::mem::take(&mut self.spare);
         let returned = settle_hidden(&self.dir, &spare.hidden, &output, planned)?;
         current.hidden.extend(returned);
-        self.link_unchanged()?;
+        self.link_unchanged(changed)?;
         let stale = spare.stale(planned);
         for stale in &stale {
             let file = self.dir.join(stale);
@@ -260,12 +262,11 @@ impl<'o> Staging<'o> {
 
     /// Makes each unchanged file of the spare folder the output's own file
     /// (a hard link to it), unless it is already. A path the site wrote
-    /// twice keeps its last bytes, as everywhere else.
-    fn link_unchanged(&self) -> Result<(), OutputError> {
+    /// twice keeps its last bytes, as everywhere else: it is in `changed`
+    /// (sorted), and not linked.
+    fn link_unchanged(&self, changed: &[String]) -> Result<(), OutputError> {
         let mut unchanged = std::mem::take(&mut *lock(&self.unchanged));
-        let changed = lock(&self.changed);
-        unchanged.retain(|path| !changed.contains(path));
-        drop(changed);
+        unchanged.retain(|path| changed.binary_search(path).is_err());
         unchanged.par_iter().try_for_each(|path| {
             let (old, staged) = (self.output.path.join(path), self.dir.join(path));
             if is_same_file(&old, &staged) {
