@@ -8,7 +8,6 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-
 use time::Date;
 
 use crate::assets::Assets;
