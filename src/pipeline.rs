@@ -320,14 +320,7 @@ impl Prepared {
         };
         files.stream(selection, sink)
     }
-}
 
-/// config.toml as it is now, for the page cache's key; `None` if it cannot be read.
-pub(crate) fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
-    std::fs::read(site.root().join(CONFIG_FILE)).ok()
-}
-
-impl Prepared {
     /// What the pages were made with besides the content, for the page
     /// cache: Concord, `config` (config.toml as read before the site was),
     /// the theme and the options.
@@ -355,6 +348,11 @@ impl Prepared {
         let version = |edition: EditionId, id: ArticleId| versions[edition.index()][id.index()];
         fingerprint::fingerprints(&self.editions, &self.pages, &version)
     }
+}
+
+/// config.toml as it is now, for the page cache's key; `None` if it cannot be read.
+pub(crate) fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
+    std::fs::read(site.root().join(CONFIG_FILE)).ok()
 }
 
 /// This Concord program, by its length and time: a version number alone

@@ -1,8 +1,9 @@
-//! What the last build wrote, kept in `.concord/cache/pages` so that the
-//! next build renders only the pages whose fingerprint changed. Nothing in
-//! it is taken on trust: a cache made under another key (another Concord,
-//! config.toml, theme or output folder), one that does not end with its own
-//! checksum, or one that cannot be read gives a full build; and a page is
+//! What the last build wrote, kept in `.concord/cache/pages-<number>` (one
+//! file per output folder) so that the next build renders only the pages
+//! whose fingerprint changed. Nothing in it is taken on trust: a cache made
+//! under another key (another Concord, config.toml, theme or options), one
+//! that does not end with its own checksum, or one that cannot be read
+//! gives a full build; and a page is
 //! taken from the last build only while its file in the output folder is the
 //! very file that build left there (same length, modification time and
 //! inode), so that a file edited or removed by hand is rendered again.
@@ -64,7 +65,7 @@ pub struct CachedPage {
 }
 
 /// The last build's pages, by output path (`news/x/index.html`).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PageCache {
     pages: HashMap<String, CachedPage>,
 }
