@@ -511,6 +511,9 @@ fn deploy(options: DeployOptions) -> ExitCode {
                 for path in &plan.deletes {
                     println!("  {:<8} {path}", "delete");
                 }
+                for path in &plan.left_alone {
+                    println!("  {:<8} {path}", "leave");
+                }
             }
         }
         DeployEvent::Uploaded(done) => progress.show(done),
@@ -527,6 +530,14 @@ fn deploy(options: DeployOptions) -> ExitCode {
                     report.max_deletes
                 );
                 eprintln!("help: check that this is the right site and target; if so, run again with --max-deletes {}", report.skipped_deletes);
+            }
+            if !report.left_alone.is_empty() {
+                eprintln!(
+                    "note: left {} on the target that the site lacks, as Concord did not store them or they were changed since: {}",
+                    count(report.left_alone.len(), "file"),
+                    first_few(&report.left_alone)
+                );
+                eprintln!("help: if the site no longer needs them, delete them with the storage service's own tools");
             }
             let verb = if report.dry_run {
                 "Would deploy"
@@ -566,6 +577,16 @@ fn deploy(options: DeployOptions) -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The first few of `paths`, and how many more.
+fn first_few(paths: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let shown = paths[..paths.len().min(SHOWN)].join(", ");
+    match paths.len().saturating_sub(SHOWN) {
+        0 => shown,
+        more => format!("{shown} and {more} more"),
     }
 }
 

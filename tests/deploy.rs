@@ -275,6 +275,14 @@ fn set(items: impl IntoIterator<Item = String>) -> BTreeSet<String> {
 
 const MANIFEST: &str = ".concord-deploy.tsv";
 
+fn md5_hex(text: &str) -> String {
+    use md5::Digest;
+    md5::Md5::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 #[test]
 fn the_first_deploy_uploads_every_file_and_the_next_none() {
     let Some(server) = S3rver::start() else {
@@ -383,6 +391,79 @@ fn a_removed_article_is_deleted_unless_there_are_more_deletes_than_allowed() {
 }
 
 #[test]
+fn a_bucket_keeps_the_files_concord_did_not_store_or_that_were_changed_by_hand() {
+    let Some(server) = S3rver::start() else {
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let site = site(server.port(), &folder.path().join("www"), "");
+    deploy_ok(&site, &[]);
+    let by_hand = [
+        ("reports/2020-annual.pdf", "%PDF-1.4 annual report"),
+        (
+            ".well-known/security.txt",
+            "Contact: mailto:office@example.org",
+        ),
+        ("news/report-1/index.html", "<p>corrected on the bucket</p>"),
+    ];
+    for (path, text) in by_hand {
+        let put = common::http::request_with_body(
+            &server.address,
+            "PUT",
+            &format!("/{BUCKET}/news/{path}"),
+            text,
+        );
+        assert_eq!(put.status, 200, "{}", put.text());
+    }
+    for file in ["news/report-1.md", "news/report-2.md"] {
+        std::fs::remove_file(site.root().join("content").join(file)).unwrap();
+    }
+
+    let dry = deploy(&site, &["--dry-run"]);
+    let listed = stdout(&dry);
+    assert!(
+        listed.contains("delete   news/report-2/index.html"),
+        "{listed}"
+    );
+    for (path, _) in by_hand {
+        assert!(listed.contains(&format!("leave    {path}")), "{listed}");
+    }
+
+    let mark = server.mark();
+    let output = deploy(&site, &[]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("note: left 3 files on the target that the site lacks, as Concord did not store them or they were changed since: .well-known/security.txt, news/report-1/index.html, reports/2020-annual.pdf"),
+        "{said}"
+    );
+    assert!(
+        said.contains("help: if the site no longer needs them, delete them"),
+        "{said}"
+    );
+    let objects = server.objects(BUCKET);
+    for (path, text) in by_hand {
+        let etag = objects
+            .get(path)
+            .unwrap_or_else(|| panic!("{path} was deleted"));
+        assert_eq!(*etag, md5_hex(text), "{path} was changed");
+    }
+    assert!(!objects.contains_key("news/report-2/index.html"));
+    let deleted = server.keys_since(mark, "Deleted");
+    assert!(
+        deleted.contains(&"news/news/report-2/index.html".to_string()),
+        "{deleted:?}"
+    );
+    for (path, _) in by_hand {
+        assert!(!deleted.contains(&format!("news/{path}")), "{deleted:?}");
+    }
+    let mut expected = set(built(&site).into_keys());
+    expected.insert(MANIFEST.to_string());
+    expected.extend(by_hand.iter().map(|(path, _)| path.to_string()));
+    assert_eq!(set(objects.into_keys()), expected);
+}
+
+#[test]
 fn objects_carry_the_configured_and_default_headers() {
     let Some(server) = S3rver::start() else {
         return;
@@ -464,15 +545,22 @@ fn assets_go_up_first_then_articles_then_lists_then_entrances_and_deletes_last()
     deploy_ok(&site, &["--force"]);
     server.settle();
     let log: Vec<String> = server.log.lock().unwrap()[mark..].to_vec();
+    let mut deleted = false;
     let events: Vec<(usize, &str)> = log
         .iter()
         .filter_map(|line| {
             let key = line.split("object \"news/").nth(1)?;
             let key = &key[..key.find('"')?];
-            let rank = if line.contains("Deleted") {
+            deleted |= line.contains("Deleted");
+            // The manifest goes up with the uploads, and again without the deleted files.
+            let rank = if key == MANIFEST {
+                if deleted {
+                    6
+                } else {
+                    4
+                }
+            } else if line.contains("Deleted") {
                 5
-            } else if key == MANIFEST {
-                4
             } else if key.starts_with("pagefind/") || key.ends_with(".css") || key.ends_with(".svg")
             {
                 0
@@ -495,6 +583,7 @@ fn assets_go_up_first_then_articles_then_lists_then_entrances_and_deletes_last()
         events.iter().any(|(rank, _)| *rank == 5),
         "a delete happened"
     );
+    assert_eq!(events.last().map(|e| e.0), Some(6), "{events:?}");
     for pair in events.windows(2) {
         assert!(
             pair[0].0 <= pair[1].0,

@@ -26,7 +26,8 @@ use crate::pipeline::{self, Findings, Prepared, SiteOptions};
 use crate::render::{Sink, SiteFile, StreamError};
 use bucket::Bucket;
 use plan::{
-    read_manifest, write_manifest, Manifest, Outgoing, Plan, Remembered, Summary, Upload, MANIFEST,
+    read_manifest, write_manifest, Deletable, Manifest, Outgoing, Plan, Remembered, Summary,
+    Upload, MANIFEST,
 };
 
 /// Uploads in flight at once: enough to hide each request's round trip.
@@ -69,6 +70,8 @@ pub struct DeployReport {
     /// Deletes left undone, as more than `max_deletes`; then `summary`
     /// counts none deleted.
     pub skipped_deletes: usize,
+    /// Files the site lacks that the target keeps, as Concord did not store them.
+    pub left_alone: Vec<String>,
     pub max_deletes: usize,
     pub dry_run: bool,
     pub warnings: Diagnostics,
@@ -143,7 +146,11 @@ pub fn deploy(
         max_deletes: options.max_deletes.unwrap_or(settings.max_deletes),
         events,
     };
-    let (mut summary, skip_deletes) = match &target.location {
+    let Outcome {
+        mut summary,
+        skip_deletes,
+        left_alone,
+    } = match &target.location {
         Location::Folder(path) => to_folder(&job, path, outgoing(&prepared)?)?,
         Location::Bucket { bucket, prefix } => {
             to_bucket(&job, &prepared, Bucket::connect(target, bucket, prefix)?)?
@@ -158,11 +165,20 @@ pub fn deploy(
         target: target.clone(),
         summary,
         skipped_deletes,
+        left_alone,
         max_deletes: job.max_deletes,
         dry_run: options.dry_run,
         warnings: prepared.warnings.clone(),
         elapsed: started.elapsed(),
     })
+}
+
+/// What a deploy did to its target.
+struct Outcome {
+    summary: Summary,
+    /// More deletes were due than allowed: none was made.
+    skip_deletes: bool,
+    left_alone: Vec<String>,
 }
 
 /// What every stage of one deploy needs to know.
@@ -238,11 +254,7 @@ impl Sink for Collected<'_> {
     }
 }
 
-fn to_folder(
-    job: &Job<'_>,
-    path: &Path,
-    files: Vec<Outgoing>,
-) -> Result<(Summary, bool), DeployError> {
+fn to_folder(job: &Job<'_>, path: &Path, files: Vec<Outgoing>) -> Result<Outcome, DeployError> {
     let output = folder::checked(&job.options.site.root, path)?;
     let remote = folder::list(&output)?;
     let plan = plan::plan(
@@ -250,17 +262,25 @@ fn to_folder(
         &remote,
         &Manifest::new(),
         job.options.force,
+        Deletable::Any,
     );
     (job.events)(DeployEvent::Planned {
         target: job.target,
         plan: &plan,
     });
-    let summary = plan.summary();
-    let skipped = plan.deletes.len() > job.max_deletes;
+    let outcome = Outcome {
+        summary: plan.summary(),
+        skip_deletes: plan.deletes.len() > job.max_deletes,
+        left_alone: Vec::new(),
+    };
     if job.options.dry_run {
-        return Ok((summary, skipped));
+        return Ok(outcome);
     }
-    let kept = if skipped { plan.deletes } else { Vec::new() };
+    let kept = if outcome.skip_deletes {
+        plan.deletes
+    } else {
+        Vec::new()
+    };
     let files: Vec<Outgoing> = plan
         .uploads
         .into_iter()
@@ -268,14 +288,10 @@ fn to_folder(
         .chain(plan.unchanged)
         .collect();
     folder::publish(&output, files, &kept)?;
-    Ok((summary, skipped))
+    Ok(outcome)
 }
 
-fn to_bucket(
-    job: &Job<'_>,
-    prepared: &Prepared,
-    bucket: Bucket,
-) -> Result<(Summary, bool), DeployError> {
+fn to_bucket(job: &Job<'_>, prepared: &Prepared, bucket: Bucket) -> Result<Outcome, DeployError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -292,17 +308,27 @@ fn to_bucket(
     });
     let files = files?;
     let (remote, manifest) = listing.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let plan = plan::plan(files, &remote, &manifest, job.options.force);
+    let plan = plan::plan(
+        files,
+        &remote,
+        &manifest,
+        job.options.force,
+        Deletable::Stored,
+    );
     (job.events)(DeployEvent::Planned {
         target: job.target,
         plan: &plan,
     });
-    let summary = plan.summary();
-    let skipped = plan.deletes.len() > job.max_deletes;
+    let outcome = Outcome {
+        summary: plan.summary(),
+        skip_deletes: plan.deletes.len() > job.max_deletes,
+        left_alone: plan.left_alone.clone(),
+    };
     if !job.options.dry_run {
-        runtime.block_on(publish(job, &bucket, plan, &remote, &manifest, skipped))?;
+        let skip = outcome.skip_deletes;
+        runtime.block_on(publish(job, &bucket, plan, &remote, &manifest, skip))?;
     }
-    Ok((summary, skipped))
+    Ok(outcome)
 }
 
 /// What the bucket holds, and its manifest.
@@ -319,7 +345,10 @@ async fn survey(bucket: &Bucket) -> Result<(HashMap<String, plan::Remote>, Manif
     Ok((remote, manifest))
 }
 
-/// Uploads, then the manifest, then the deletes unless `skip_deletes`.
+/// Uploads, then the manifest, then the deletes unless `skip_deletes`,
+/// then the manifest without them. Until they are gone the manifest keeps
+/// the files to delete, so that a deploy that leaves them (too many, or
+/// stopped) still knows them as Concord's next time.
 async fn publish(
     job: &Job<'_>,
     bucket: &Bucket,
@@ -334,6 +363,8 @@ async fn publish(
     let Plan {
         uploads, deletes, ..
     } = plan;
+    let doomed = |path: &String| manifest.get(path).map(|r| (path.clone(), r.clone()));
+    remembered.extend(deletes.iter().filter_map(doomed));
     upload(
         bucket,
         uploads,
@@ -343,17 +374,30 @@ async fn publish(
         job.events,
     )
     .await?;
-    bucket
-        .put(MANIFEST, write_manifest(&remembered), &manifest_headers())
-        .await
-        .map_err(|detail| DeployError::Store {
-            target: target.clone(),
-            detail: format!("every file is uploaded, but the manifest could not be stored ({detail}); run the deploy again"),
-        })?;
-    if !skip_deletes {
-        delete(bucket, &deletes, target).await?;
+    store_manifest(bucket, &remembered, target).await?;
+    if skip_deletes || deletes.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    delete(bucket, &deletes, target).await?;
+    for path in &deletes {
+        remembered.remove(path);
+    }
+    store_manifest(bucket, &remembered, target).await
+}
+
+async fn store_manifest(
+    bucket: &Bucket,
+    remembered: &Manifest,
+    target: &str,
+) -> Result<(), DeployError> {
+    bucket
+        .put(MANIFEST, write_manifest(remembered), &manifest_headers())
+        .await
+        .map(drop)
+        .map_err(|detail| DeployError::Store {
+            target: target.to_string(),
+            detail: format!("every file is uploaded, but the manifest could not be stored ({detail}); run the deploy again"),
+        })
 }
 
 /// The manifest is read by Concord alone: stored as it is.

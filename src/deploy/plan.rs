@@ -95,8 +95,22 @@ pub struct Plan {
     /// In stage order.
     pub uploads: Vec<Upload>,
     pub unchanged: Vec<Outgoing>,
-    /// Paths the target has and the site does not, sorted.
+    /// Paths the target has, the site does not and the deploy may delete, sorted.
     pub deletes: Vec<String>,
+    /// Paths the target has and the site does not, which the deploy may
+    /// not delete as Concord did not put them there, sorted.
+    pub left_alone: Vec<String>,
+}
+
+/// Which of the target's files a deploy may delete once the site lacks them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deletable {
+    /// Any: a folder holds the site and nothing else, as `build`'s output does.
+    Any,
+    /// Only those the manifest says Concord stored, unchanged since: a
+    /// bucket may hold files uploaded by hand (reports, `.well-known/`),
+    /// and a delete there cannot be undone.
+    Stored,
 }
 
 /// The counts a deploy reports.
@@ -106,6 +120,7 @@ pub struct Summary {
     pub changed: usize,
     pub deleted: usize,
     pub unchanged: usize,
+    pub left_alone: usize,
     /// Of the uploads, as stored.
     pub bytes: u64,
 }
@@ -118,6 +133,7 @@ impl Plan {
             changed: count(Change::Changed),
             deleted: self.deletes.len(),
             unchanged: self.unchanged.len(),
+            left_alone: self.left_alone.len(),
             bytes: self.uploads.iter().map(|u| u.body.len() as u64).sum(),
         }
     }
@@ -152,14 +168,21 @@ pub fn plan(
     remote: &HashMap<String, Remote>,
     manifest: &Manifest,
     force: bool,
+    deletable: Deletable,
 ) -> Plan {
     let site: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let mut deletes: Vec<String> = remote
-        .keys()
-        .filter(|path| path.as_str() != MANIFEST && !site.contains(path.as_str()))
-        .cloned()
-        .collect();
+    let (mut deletes, mut left_alone) = (Vec::new(), Vec::new());
+    for (path, object) in remote {
+        if path == MANIFEST || site.contains(path.as_str()) {
+            continue;
+        }
+        match deletable == Deletable::Any || stored_by_us(path, object, manifest) {
+            true => deletes.push(path.clone()),
+            false => left_alone.push(path.clone()),
+        }
+    }
     deletes.sort();
+    left_alone.sort();
     let decided: Vec<(Outgoing, Option<Needed>)> = files
         .into_par_iter()
         .map(|file| {
@@ -174,6 +197,7 @@ pub fn plan(
         .collect();
     let mut plan = Plan {
         deletes,
+        left_alone,
         ..Plan::default()
     };
     for (file, upload) in decided {
@@ -185,6 +209,13 @@ pub fn plan(
     plan.uploads
         .sort_by(|a, b| (a.file.stage, &a.file.path).cmp(&(b.file.stage, &b.file.path)));
     plan
+}
+
+/// Whether the manifest says Concord stored the object, and nobody changed it since.
+fn stored_by_us(path: &str, object: &Remote, manifest: &Manifest) -> bool {
+    manifest
+        .get(path)
+        .is_some_and(|remembered| object.etag.as_deref() == Some(remembered.etag.as_str()))
 }
 
 /// Why a file must be uploaded, and the bytes to store.
@@ -326,7 +357,13 @@ mod tests {
 
     #[test]
     fn assets_go_first_then_articles_then_lists_then_the_entrances() {
-        let plan = plan(site(), &HashMap::new(), &Manifest::new(), false);
+        let plan = plan(
+            site(),
+            &HashMap::new(),
+            &Manifest::new(),
+            false,
+            Deletable::Any,
+        );
         let order: Vec<&str> = plan.uploads.iter().map(|u| u.file.path.as_str()).collect();
         assert_eq!(
             order,
@@ -348,7 +385,7 @@ mod tests {
         remote.insert("old/index.html".into(), Remote { etag: None });
         remote.insert(MANIFEST.into(), Remote { etag: None });
         remote.get_mut("style.css").unwrap().etag = Some("0".repeat(32));
-        let plan = plan(files, &remote, &Manifest::new(), false);
+        let plan = plan(files, &remote, &Manifest::new(), false, Deletable::Any);
         assert_eq!(plan.summary().changed, 1);
         assert_eq!(plan.uploads[0].file.path, "style.css");
         assert_eq!(plan.deletes, ["old/index.html"]);
@@ -382,10 +419,46 @@ mod tests {
             .collect();
         manifest.get_mut("atom.xml").unwrap().headers = "text/plain|no-cache|identity".into();
         manifest.get_mut("style.css").unwrap().etag = "changed-by-someone-else".into();
-        let plan = plan(files, &remote, &manifest, false);
+        let plan = plan(files, &remote, &manifest, false, Deletable::Stored);
         let mut changed: Vec<&str> = plan.uploads.iter().map(|u| u.file.path.as_str()).collect();
         changed.sort();
         assert_eq!(changed, ["atom.xml", "style.css"]);
+    }
+
+    #[test]
+    fn a_bucket_loses_only_the_files_concord_stored_and_nobody_changed_since() {
+        let remembered = |etag: &str| Remembered {
+            source_md5: "ab".into(),
+            headers: "text/html".into(),
+            etag: etag.into(),
+        };
+        let remote: HashMap<String, Remote> = ["gone.html", "report.pdf", "replaced.html"]
+            .into_iter()
+            .map(|path| {
+                (
+                    path.to_string(),
+                    Remote {
+                        etag: Some(format!("{path}-etag")),
+                    },
+                )
+            })
+            .collect();
+        let manifest = Manifest::from([
+            ("gone.html".to_string(), remembered("gone.html-etag")),
+            (
+                "replaced.html".to_string(),
+                remembered("before-someone-replaced-it"),
+            ),
+        ]);
+        let on_bucket = plan(Vec::new(), &remote, &manifest, false, Deletable::Stored);
+        assert_eq!(on_bucket.deletes, ["gone.html"]);
+        assert_eq!(on_bucket.left_alone, ["replaced.html", "report.pdf"]);
+        let in_folder = plan(Vec::new(), &remote, &Manifest::new(), false, Deletable::Any);
+        assert_eq!(
+            in_folder.deletes,
+            ["gone.html", "replaced.html", "report.pdf"]
+        );
+        assert!(in_folder.left_alone.is_empty());
     }
 
     #[test]
