@@ -167,6 +167,32 @@ fn text_of(html: &scraper::Html, selector: &str) -> String {
 }
 
 #[test]
+fn news_that_speaks_of_copyright_or_technical_support_is_kept_and_only_the_footer_left_out() {
+    let site = Site::new(BASE, 10);
+    site.write(
+        "release.txt",
+        "徐州与无锡共建知识产权服务中心\n\n2023年7月3日，徐州与无锡签署协议。\n\n无锡将为徐州企业提供技术支持，并共享版权所有登记服务。\n\n两市将定期交流。\n\n版权所有 © 2023 徐州市人民政府 技术支持：某网络公司\n",
+    );
+    let said = import_ok(&site, &[site.root().join("release.txt").to_str().unwrap()]);
+    let written: Vec<PathBuf> = std::fs::read_dir(site.root().join("content/news"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let [path] = written.as_slice() else {
+        panic!("{written:?}")
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.contains("无锡将为徐州企业提供技术支持，并共享版权所有登记服务。"),
+        "{text}"
+    );
+    assert!(text.contains("两市将定期交流。"), "{text}");
+    assert!(!text.contains("某网络公司"), "{text}");
+    assert!(said.contains("left out `版权所有 © 2023"), "{said}");
+    assert!(!said.contains("left out `无锡将为"), "{said}");
+}
+
+#[test]
 fn a_chinese_release_keeps_its_list_and_source_and_can_come_from_standard_input() {
     let site = Site::new(BASE, 10);
     let mut child = import_command(&site, &["-"])

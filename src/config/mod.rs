@@ -257,6 +257,17 @@ fn check(raw: RawConfig, text: &str) -> Result<(Config, CityRegistry), Diagnosti
     for (key, city) in raw.cities {
         if slug::is_slug(key.get_ref()) {
             city_declarations.insert(key.get_ref().clone(), SourceSpan::locate(text, key.span()));
+            // A blank spelling would be found in every text and every reference.
+            let spellings = std::iter::once(&city.name)
+                .chain(&city.aliases)
+                .chain(city.names.values());
+            if spellings.clone().any(|s| s.trim().is_empty()) {
+                problem(
+                    key.span(),
+                    format!("city `{}` has an empty name or alias", key.get_ref()),
+                    "give it a name, and remove empty entries from `aliases` and `names`",
+                );
+            }
             // Every name matches, in whichever language an editor writes it.
             let mut aliases = city.aliases;
             aliases.extend(city.names.values().cloned());
@@ -575,6 +586,23 @@ mod tests {
         let report = problems.to_string();
         assert!(report.contains("config.toml:3:"), "{report}");
         assert!(report.contains("[cities.xu-zhou]"), "{report}");
+    }
+
+    #[test]
+    fn an_empty_city_name_or_alias_is_refused_at_the_city() {
+        for city in [
+            "name = \"\"\nprovince = \"J\"\n",
+            "name = \"Xuzhou\"\nprovince = \"J\"\naliases = [\"徐州\", \" \"]\n",
+            "name = \"Xuzhou\"\nprovince = \"J\"\nnames = { zh = \"\" }\n",
+        ] {
+            let text = format!("{MINIMAL}[cities.xuzhou]\n{city}");
+            let report = Config::parse(&text).unwrap_err().to_string();
+            assert!(report.contains("config.toml:3:"), "{report}");
+            assert!(
+                report.contains("city `xuzhou` has an empty name or alias"),
+                "{report}"
+            );
+        }
     }
 
     #[test]

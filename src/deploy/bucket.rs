@@ -44,9 +44,12 @@ impl Bucket {
             .with_region(region)
             .with_retry(retry())
             .with_client_options(
+                // A request may take long (a large file over a slow uplink,
+                // shared by every upload in flight) but not sit silent long.
                 ClientOptions::new()
                     .with_connect_timeout(Duration::from_secs(5))
-                    .with_timeout(Duration::from_secs(60)),
+                    .with_read_timeout(Duration::from_secs(60))
+                    .with_timeout(Duration::from_secs(600)),
             );
         if let Source::Keys(keys) = source {
             builder = builder

@@ -125,10 +125,16 @@ impl DeployError {
             DeployError::Denied { .. } => "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile in ~/.aws/credentials), and that they may list, write and delete in the bucket".to_string(),
             DeployError::NoBucket { .. } => "create the bucket, or correct `url` of the target in config.toml".to_string(),
             DeployError::Unreachable { .. } => "check `endpoint` of the target in config.toml and the network; nothing was changed".to_string(),
+            DeployError::Stopped { detail, .. } if is_refusal(detail) => "nothing was deleted and readers still see a whole site; the credentials may list the bucket but not write to it: check that they may put and delete objects (s3:PutObject, s3:DeleteObject), then run the same `concord deploy` again".to_string(),
             DeployError::Stopped { .. } => "nothing was deleted and readers still see a whole site; run the same `concord deploy` again to finish: it uploads only what is still missing or different".to_string(),
             _ => return None,
         })
     }
+}
+
+/// Whether a store's error, in [`bucket`]'s few words, is a refusal of the credentials.
+fn is_refusal(detail: &str) -> bool {
+    detail.contains("401 Unauthorized") || detail.contains("403 Forbidden")
 }
 
 /// Builds the site and publishes it to a target.
@@ -516,4 +522,34 @@ async fn delete(bucket: &Bucket, deletes: &[String], target: &str) -> Result<(),
         done += 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stopped(detail: &str) -> DeployError {
+        DeployError::Stopped {
+            target: "production".into(),
+            uploaded: 3,
+            planned: 9,
+            not_uploaded: vec!["news/a/index.html".into()],
+            more: 5,
+            detail: detail.into(),
+        }
+    }
+
+    #[test]
+    fn an_upload_refused_asks_for_write_permission_and_a_lost_one_for_another_run() {
+        let refused = stopped("news/a/index.html: 403 Forbidden (AccessDenied)");
+        let help = refused.help().unwrap();
+        assert!(help.contains("may put and delete objects"), "{help}");
+        let lost = stopped("news/a/index.html: no connection, after retrying");
+        let help = lost.help().unwrap();
+        assert!(
+            help.contains("run the same `concord deploy` again to finish"),
+            "{help}"
+        );
+        assert!(!help.contains("put and delete"), "{help}");
+    }
 }

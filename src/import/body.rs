@@ -107,7 +107,7 @@ fn list(lines: &[&str]) -> String {
         .into_iter()
         .enumerate()
         .map(|(i, (number, text))| match number {
-            Some(_) => format!("{}. {text}", first + i),
+            Some(_) => format!("{}. {text}", first.saturating_add(i)),
             None => format!("- {text}"),
         })
         .collect::<Vec<_>>()
@@ -186,5 +186,12 @@ mod tests {
             markdown(&paragraphs("3. parks\n4. schools")),
             "3. parks\n4. schools\n"
         );
+    }
+
+    #[test]
+    fn a_list_numbered_from_the_largest_number_does_not_overflow() {
+        let last = usize::MAX;
+        let md = markdown(&paragraphs(&format!("{last}. parks\n{last}. schools")));
+        assert_eq!(md, format!("{last}. parks\n{last}. schools\n"));
     }
 }

@@ -48,6 +48,7 @@ pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
     notes.push(inferred(Some(title_at + 1), format!("title     {title}")));
     let mut kept: Vec<(usize, &str)> = Vec::new();
     let (mut source, mut source_url) = (None, None);
+    let news = news_lines(&lines[title_at + 1..]);
     for (index, line) in lines.iter().enumerate().skip(title_at + 1) {
         let number = index + 1;
         if let Some(said) = source_line(line) {
@@ -62,7 +63,7 @@ pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
                 .join(" ");
             source = (!name.is_empty()).then_some(name);
             notes.push(inferred(Some(number), format!("source    {said}")));
-        } else if is_furniture(line) {
+        } else if is_furniture(line) && !news.contains(&(index - title_at - 1)) {
             notes.push(for_editor(
                 Some(number),
                 format!(
@@ -144,6 +145,25 @@ fn source_line(line: &str) -> Option<&str> {
         .iter()
         .find_map(|label| line.strip_prefix(label))
         .map(str::trim)
+}
+
+/// The lines of `lines` from the first line of news to the last, by index:
+/// what lies between the page's header and its footer. Furniture words are
+/// left out only outside it, as a paragraph of the news may well say
+/// "copyright" or "技术支持", and leaving it out would lose it.
+fn news_lines(lines: &[&str]) -> std::ops::Range<usize> {
+    let is_news = |line: &&str| {
+        !line.trim().is_empty()
+            && !is_furniture(line)
+            && !is_metadata(line)
+            && source_line(line).is_none()
+    };
+    let first = lines.iter().position(is_news);
+    let last = lines.iter().rposition(is_news);
+    match (first, last) {
+        (Some(first), Some(last)) => first..last + 1,
+        _ => 0..0,
+    }
 }
 
 /// A line of the page the release was copied from, not of the news.
