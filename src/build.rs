@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::Stamp;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::{
-    CacheFile, CachedPage, OutputDir, PageCache, Staging, Stamp, WriteReport, CACHE_DIR,
-};
+use crate::layout::CACHE_DIR;
+use crate::output::{CacheFile, CachedPage, OutputDir, PageCache, Staging, WriteReport};
 use crate::pipeline::{self, Error, Findings, Prepared, SiteDir, SiteOptions};
 use crate::render::{FileCounts, StreamError};
 

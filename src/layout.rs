@@ -24,5 +24,17 @@ pub fn relative_name(path: &Path, folder: &Path) -> String {
     let relative = path.strip_prefix(folder).unwrap_or(path);
     relative.to_string_lossy().replace('\\', "/")
 }
-/// Concord's own files in a site, never the editors': the page cache.
+/// Concord's own files in a site, never the editors': the caches.
 pub const CONCORD_DIR: &str = ".concord";
+/// What a build keeps for the next one (see [`crate::cache`]).
+pub const CACHE_DIR: &str = ".concord/cache";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_is_among_concords_own_files() {
+        assert!(CACHE_DIR.starts_with(&format!("{CONCORD_DIR}/")));
+    }
+}

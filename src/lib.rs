@@ -14,6 +14,7 @@
 
 pub mod assets;
 pub mod build;
+mod cache;
 pub mod config;
 pub mod content;
 pub mod deploy;

@@ -9,53 +9,17 @@
 //! inode), so that a file edited or removed by hand is rendered again.
 
 use std::collections::HashMap;
-use std::fs;
 use std::hash::{BuildHasher, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
-/// The cache's folder in the site; `concord init` git-ignores its parent.
-pub const CACHE_DIR: &str = ".concord/cache";
+use crate::cache::{self, Entries, Stamp};
+use crate::layout::CACHE_DIR;
+
 /// Its files are `pages-<a number for the output folder>`.
 const PAGES: &str = "pages";
 /// The first line; a new layout of the file gets a new number.
-const HEADER: &str = "concord page cache 1";
-
-/// Which file a path named when it was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    len: u64,
-    /// Nanoseconds since 1970.
-    modified: u128,
-    inode: u64,
-}
-
-impl Stamp {
-    pub fn of(path: &Path) -> Option<Stamp> {
-        let metadata = fs::symlink_metadata(path).ok()?;
-        if !metadata.is_file() {
-            return None;
-        }
-        let modified = metadata.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
-        Some(Stamp {
-            len: metadata.len(),
-            modified: modified.as_nanos(),
-            inode: inode(&metadata),
-        })
-    }
-}
-
-#[cfg(unix)]
-fn inode(metadata: &fs::Metadata) -> u64 {
-    std::os::unix::fs::MetadataExt::ino(metadata)
-}
-
-/// Elsewhere a rewritten file is told by its length and time alone.
-#[cfg(not(unix))]
-fn inode(_: &fs::Metadata) -> u64 {
-    0
-}
+const HEADER: &str = "concord page cache 2";
 
 /// A page the last build wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,21 +35,13 @@ pub struct PageCache {
 }
 
 impl PageCache {
-    fn parse(text: &str, key: u64) -> Option<PageCache> {
-        let body = text.strip_suffix('\n')?;
-        let (body, trailer) = body.rsplit_once('\n')?;
-        let (count, sum) = trailer.strip_prefix("end ")?.split_once(' ')?;
-        if u64::from_str_radix(sum, 16).ok()? != checksum(body) {
-            return None;
-        }
-        let mut lines = body.lines();
-        if lines.next()? != HEADER || lines.next()? != format!("key {key:016x}") {
-            return None;
-        }
-        let pages = lines
+    fn parse(entries: &Entries) -> Option<PageCache> {
+        let pages = entries
+            .as_str()
+            .lines()
             .map(entry)
             .collect::<Option<HashMap<String, CachedPage>>>()?;
-        (pages.len() == count.parse::<usize>().ok()?).then_some(PageCache { pages })
+        Some(PageCache { pages })
     }
 
     pub fn get(&self, path: &str) -> Option<CachedPage> {
@@ -114,46 +70,25 @@ impl CacheFile {
     /// The cache if it was written under `key`; `None` for a missing,
     /// stale or damaged one.
     pub fn load(&self, key: u64) -> Option<PageCache> {
-        PageCache::parse(&fs::read_to_string(&self.path).ok()?, key)
+        PageCache::parse(&Entries::read(&self.path, HEADER, key)?)
     }
 
-    /// Replaces the cache with `pages`, written under `key`: whole or not
-    /// at all, as a build may be stopped at any moment.
+    /// Replaces the cache with `pages`, written under `key`.
     pub fn save<'p>(
         &self,
         key: u64,
         pages: impl IntoIterator<Item = (&'p str, CachedPage)>,
     ) -> io::Result<()> {
-        let mut body = format!("{HEADER}\nkey {key:016x}");
-        let mut count = 0;
-        for (path, page) in pages {
-            let Stamp {
-                len,
-                modified,
-                inode,
-            } = page.stamp;
-            body.push_str(&format!(
-                "\n{:016x} {len} {modified} {inode} {path}",
-                page.fingerprint
-            ));
-            count += 1;
-        }
-        let text = format!("{body}\nend {count} {:016x}\n", checksum(&body));
-        let folder = self.path.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(folder)?;
-        let incoming = folder.join(format!(".{PAGES}.{}", std::process::id()));
-        fs::write(&incoming, text)?;
-        fs::rename(&incoming, &self.path).inspect_err(|_| {
-            let _ = fs::remove_file(&incoming);
-        })
+        let lines = pages.into_iter().map(|(path, page)| {
+            let (len, modified, inode) = page.stamp.parts();
+            format!("{:016x} {len} {modified} {inode} {path}", page.fingerprint)
+        });
+        cache::write(&self.path, HEADER, key, lines)
     }
 
     /// Forgets the cache, so that the next build renders every page.
     pub fn remove(&self) -> io::Result<()> {
-        match fs::remove_file(&self.path) {
-            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-            _ => Ok(()),
-        }
+        cache::remove(&self.path)
     }
 
     pub fn path(&self) -> &Path {
@@ -166,19 +101,13 @@ fn entry(line: &str) -> Option<(String, CachedPage)> {
     let mut fields = line.splitn(5, ' ');
     let mut next = || fields.next();
     let fingerprint = u64::from_str_radix(next()?, 16).ok()?;
-    let stamp = Stamp {
-        len: next()?.parse().ok()?,
-        modified: next()?.parse().ok()?,
-        inode: next()?.parse().ok()?,
-    };
+    let stamp = Stamp::from_parts(
+        next()?.parse().ok()?,
+        next()?.parse().ok()?,
+        next()?.parse().ok()?,
+    );
     let path = next().filter(|path| !path.is_empty())?;
     Some((path.to_string(), CachedPage { fingerprint, stamp }))
-}
-
-fn checksum(text: &str) -> u64 {
-    let mut hasher = foldhash::quality::FixedState::default().build_hasher();
-    hasher.write(text.as_bytes());
-    hasher.finish()
 }
 
 #[cfg(test)]
@@ -188,26 +117,21 @@ mod tests {
     fn page(fingerprint: u64) -> CachedPage {
         CachedPage {
             fingerprint,
-            stamp: Stamp {
-                len: 120,
-                modified: 1_700_000_000_123_456_789,
-                inode: 42,
-            },
+            stamp: Stamp::from_parts(120, 1_700_000_000_123_456_789, 42),
         }
     }
 
-    fn saved(key: u64) -> (tempfile::TempDir, CacheFile, String) {
+    fn saved(key: u64) -> (tempfile::TempDir, CacheFile) {
         let dir = tempfile::tempdir().unwrap();
         let file = CacheFile::new(dir.path(), &dir.path().join("public"));
         let pages = [("index.html", page(1)), ("news/a b/index.html", page(2))];
         file.save(key, pages).unwrap();
-        let text = fs::read_to_string(file.path()).unwrap();
-        (dir, file, text)
+        (dir, file)
     }
 
     #[test]
     fn a_saved_cache_loads_under_its_key_and_for_its_output_only() {
-        let (dir, file, _) = saved(7);
+        let (dir, file) = saved(7);
         let cache = file.load(7).unwrap();
         assert_eq!(cache.get("news/a b/index.html"), Some(page(2)));
         assert_eq!(cache.get("index.html"), Some(page(1)));
@@ -217,41 +141,20 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_cache_is_not_used() {
-        let (_dir, _, text) = saved(7);
-        let damaged = [
-            text[..text.len() / 2].to_string(),
-            text.replace("news/a b", "news/a c"),
-            text.replace(" 120 ", " 121 "),
-            text.replace("end 2", "end 3"),
-            text.replace(HEADER, "concord page cache 0"),
-            String::new(),
-            "\u{0}\u{1}garbage".to_string(),
-        ];
-        for text in damaged {
-            assert!(PageCache::parse(&text, 7).is_none(), "{text:?}");
+    fn an_entry_that_cannot_be_read_makes_no_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = CacheFile::new(dir.path(), &dir.path().join("public"));
+        for line in ["zz 120 1 42 index.html", "01 120 1 42 ", "01 x 1 42 a.html"] {
+            cache::write(file.path(), HEADER, 7, [line]).unwrap();
+            assert!(file.load(7).is_none(), "{line}");
         }
-        assert!(PageCache::parse(&text, 7).is_some());
     }
 
     #[test]
     fn a_missing_cache_is_none_and_removing_it_twice_is_fine() {
-        let (_dir, file, _) = saved(7);
+        let (_dir, file) = saved(7);
         file.remove().unwrap();
         file.remove().unwrap();
         assert!(file.load(7).is_none());
-    }
-
-    #[test]
-    fn a_stamp_tells_a_rewritten_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.html");
-        fs::write(&path, "one").unwrap();
-        let first = Stamp::of(&path).unwrap();
-        assert_eq!(Stamp::of(&path), Some(first));
-        fs::write(dir.path().join("b.html"), "two").unwrap();
-        fs::rename(dir.path().join("b.html"), &path).unwrap();
-        assert_ne!(Stamp::of(&path), Some(first));
-        assert_eq!(Stamp::of(dir.path()), None, "a folder is no page");
     }
 }

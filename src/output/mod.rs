@@ -17,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::layout::{CONTENT_DIR, GIT_DIR, OUTPUT_DIR, STATIC_DIR, TEMPLATES_DIR};
 use crate::model::paths;
-pub use cache::{CacheFile, CachedPage, PageCache, Stamp, CACHE_DIR};
+pub use cache::{CacheFile, CachedPage, PageCache};
 use lock::BuildLock;
 pub use staging::{Staging, WriteReport};
 

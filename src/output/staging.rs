@@ -10,9 +10,9 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::cache::Stamp;
 use super::lock::BuildLock;
 use super::{io_error, OutputDir, OutputError};
+use crate::cache::Stamp;
 use crate::layout::relative_name;
 use crate::render::{Sink, SiteFile};
 
