@@ -1,9 +1,10 @@
-//! What a build keeps for the next one in `.concord/cache/`: the pages it
-//! wrote ([`crate::output::PageCache`]) and the articles it read
-//! ([`crate::content::ArticleCache`]). Each file starts with a line naming its
-//! layout and one with the key it was made under (what its entries were made
-//! with: Concord, config.toml, the options), ends with a line holding the
-//! count of entries and a checksum of every line, and is replaced whole.
+//! What a build keeps for the next one in `.concord/cache/` (today the pages
+//! it wrote, [`crate::output::PageCache`]): stamps that tell a file from one
+//! rewritten since, and the frame of a cache file. Each file starts with a
+//! line naming its layout and one with the key it was made under (what its
+//! entries were made with: Concord, config.toml, the options), ends with a
+//! line holding the count of entries and a checksum of every line, and is
+//! replaced whole.
 //! Nothing in it is taken on trust: a file under another key, cut short or
 //! damaged is no cache, and the build does all the work again.
 
@@ -12,6 +13,8 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
 
 /// Which file a path named when it was read or written: a file rewritten
 /// since has another length, time or inode.
@@ -49,11 +52,6 @@ impl Stamp {
             inode,
         }
     }
-
-    /// Whether the file was modified before `time` (nanoseconds since 1970).
-    pub fn modified_before(&self, time: u128) -> bool {
-        self.modified < time
-    }
 }
 
 #[cfg(unix)]
@@ -67,17 +65,21 @@ fn inode(_: &fs::Metadata) -> u64 {
     0
 }
 
-/// The entries of a cache file, each a line, as read whole and checked.
+/// The entries of a cache file, each a line, as read whole, before they
+/// are checked against the file's last line.
 pub struct Entries {
     text: String,
     /// Where the entries' lines start and end in `text`.
     start: usize,
     end: usize,
+    count: usize,
+    /// The sum the file gives for its entries.
+    sum: u64,
 }
 
 impl Entries {
     /// The file at `path` if it has the layout `header` and was written
-    /// under `key`; `None` for a missing, stale or damaged one.
+    /// under `key`; `None` for a missing, stale or cut-off one.
     pub fn read(path: &Path, header: &str, key: u64) -> Option<Entries> {
         Entries::parse(fs::read_to_string(path).ok()?, header, key)
     }
@@ -90,20 +92,35 @@ impl Entries {
             None => ("", body),
         };
         let (count, sum) = trailer.strip_prefix("end ")?.split_once(' ')?;
-        let lines = || head.lines().chain(entries.lines());
-        if u64::from_str_radix(sum, 16).ok()? != checksum(lines())
-            || entries.lines().count() != count.parse::<usize>().ok()?
-        {
-            return None;
-        }
+        let sum = u64::from_str_radix(sum, 16).ok()?;
         let start = head.len();
-        let end = start + entries.len();
-        Some(Entries { text, start, end })
+        Some(Entries {
+            count: count.parse().ok()?,
+            sum: sum.wrapping_sub(checksum(head.lines())),
+            start,
+            end: start + entries.len(),
+            text,
+        })
     }
 
-    /// The entries' lines.
-    pub fn as_str(&self) -> &str {
-        &self.text[self.start..self.end]
+    /// Every entry read by `read`, in parallel; `None` if one cannot be
+    /// read, or if the entries are not the ones the file was written with.
+    pub fn read_all<T: Send>(&self, read: impl Fn(&str) -> Option<T> + Sync) -> Option<Vec<T>> {
+        let lines: Vec<&str> = match &self.text[self.start..self.end] {
+            "" => Vec::new(),
+            entries => entries.split('\n').collect(),
+        };
+        if lines.len() != self.count {
+            return None;
+        }
+        let read: Vec<(u64, T)> = lines
+            .into_par_iter()
+            .map(|line| Some((line_hash(line), read(line)?)))
+            .collect::<Option<_>>()?;
+        let sum = read
+            .iter()
+            .fold(0u64, |sum, (hash, _)| sum.wrapping_add(*hash));
+        (sum == self.sum).then(|| read.into_iter().map(|(_, entry)| entry).collect())
     }
 }
 
@@ -192,7 +209,8 @@ mod tests {
     fn written_entries_read_back_under_their_key_only() {
         let (_dir, path, _) = saved(7);
         let entries = Entries::read(&path, HEADER, 7).unwrap();
-        assert_eq!(entries.as_str(), "one 1\ntwo 2");
+        let lines = entries.read_all(|line| Some(line.to_string()));
+        assert_eq!(lines.unwrap(), ["one 1", "two 2"]);
         assert!(Entries::read(&path, HEADER, 8).is_none());
         assert!(Entries::read(&path, "concord test cache 2", 7).is_none());
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
@@ -204,7 +222,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
         write(&path, HEADER, 1, Vec::<String>::new()).unwrap();
-        assert_eq!(Entries::read(&path, HEADER, 1).unwrap().as_str(), "");
+        let entries = Entries::read(&path, HEADER, 1).unwrap();
+        assert_eq!(entries.read_all(|_| Some(())).unwrap(), []);
     }
 
     #[test]
@@ -219,13 +238,20 @@ mod tests {
             String::new(),
             "\u{0}\u{1}garbage".to_string(),
         ];
+        let read = |text: &str| {
+            let entries = Entries::parse(text.to_string(), HEADER, 7)?;
+            entries.read_all(|line| Some(line.to_string()))
+        };
         for text in damaged {
-            assert!(
-                Entries::parse(text.clone(), HEADER, 7).is_none(),
-                "{text:?}"
-            );
+            assert!(read(&text).is_none(), "{text:?}");
         }
-        assert!(Entries::parse(text, HEADER, 7).is_some());
+        assert!(read(&text).is_some());
+        let entries = Entries::parse(text, HEADER, 7).unwrap();
+        let refused = entries.read_all(|line| (line != "two 2").then_some(()));
+        assert!(
+            refused.is_none(),
+            "an entry that cannot be read makes no cache"
+        );
     }
 
     #[test]

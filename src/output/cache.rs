@@ -36,12 +36,10 @@ pub struct PageCache {
 
 impl PageCache {
     fn parse(entries: &Entries) -> Option<PageCache> {
-        let pages = entries
-            .as_str()
-            .lines()
-            .map(entry)
-            .collect::<Option<HashMap<String, CachedPage>>>()?;
-        Some(PageCache { pages })
+        let pages = entries.read_all(entry)?;
+        Some(PageCache {
+            pages: pages.into_iter().collect(),
+        })
     }
 
     pub fn get(&self, path: &str) -> Option<CachedPage> {
