@@ -45,6 +45,10 @@ impl Stamp {
         (self.len, self.modified, self.inode)
     }
 
+    pub fn inode(&self) -> u64 {
+        self.inode
+    }
+
     pub fn from_parts(len: u64, modified: u128, inode: u64) -> Stamp {
         Stamp {
             len,

@@ -1,7 +1,7 @@
 //! A build being written: the new site assembled in a staging folder, then
 //! put in place of the old one in one step.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -60,8 +60,9 @@ pub struct Staging<'o> {
     planned: Mutex<HashSet<String>>,
     /// The files that are new or differ from the old site's.
     changed: Mutex<BTreeSet<String>>,
-    /// The files whose bytes the old site has already.
-    unchanged: Mutex<Vec<String>>,
+    /// The files whose bytes the old site has already, with the inode of
+    /// the old site's file where a stamp told it.
+    unchanged: Mutex<Vec<(String, Option<u64>)>>,
     /// Whether the staging folder is no longer ours to remove.
     committed: bool,
     /// Names the files written into `INCOMING`.
@@ -125,7 +126,7 @@ impl<'o> Staging<'o> {
         let old = self.output.path.join(path);
         let staged = self.dir.join(path);
         if first && !self.fresh && same_bytes(&old, bytes) {
-            lock(&self.unchanged).push(path.to_string());
+            lock(&self.unchanged).push((path.to_string(), None));
             return Ok(());
         }
         let incoming = self.incoming();
@@ -142,7 +143,7 @@ impl<'o> Staging<'o> {
             return false;
         }
         lock(&self.planned).insert(path.to_string());
-        lock(&self.unchanged).push(path.to_string());
+        lock(&self.unchanged).push((path.to_string(), Some(stamp.inode())));
         true
     }
 
@@ -238,7 +239,7 @@ impl<'o> Staging<'o> {
         let spare = std::mem::take(&mut self.spare);
         let returned = settle_hidden(&self.dir, &spare.hidden, &output, planned)?;
         current.hidden.extend(returned);
-        self.link_unchanged(changed)?;
+        self.link_unchanged(changed, &spare.inodes())?;
         let stale = spare.stale(planned);
         for stale in &stale {
             let file = self.dir.join(stale);
@@ -264,10 +265,19 @@ impl<'o> Staging<'o> {
     /// (a hard link to it), unless it is already. A path the site wrote
     /// twice keeps its last bytes, as everywhere else: it is in `changed`
     /// (sorted), and not linked.
-    fn link_unchanged(&self, changed: &[String]) -> Result<(), OutputError> {
+    /// `spare` has the inodes of the spare's files as the build found them:
+    /// one that is already the old file's is not looked at again.
+    fn link_unchanged(
+        &self,
+        changed: &[String],
+        spare: &HashMap<&str, u64>,
+    ) -> Result<(), OutputError> {
         let mut unchanged = std::mem::take(&mut *lock(&self.unchanged));
-        unchanged.retain(|path| changed.binary_search(path).is_err());
-        unchanged.par_iter().try_for_each(|path| {
+        unchanged.retain(|(path, _)| changed.binary_search(path).is_err());
+        unchanged.par_iter().try_for_each(|(path, inode)| {
+            if inode.is_some() && inode.as_ref() == spare.get(path.as_str()) {
+                return Ok(());
+            }
             let (old, staged) = (self.output.path.join(path), self.dir.join(path));
             if is_same_file(&old, &staged) {
                 return Ok(());
@@ -465,6 +475,8 @@ fn carry_hidden(from: &Path, hidden: &[String], to: &Path) -> Result<(), OutputE
 struct Survey {
     /// Files that are not hidden, relative to the tree.
     files: Vec<String>,
+    /// The inode of each of `files`, where the system tells it while listing.
+    inodes: Vec<Option<u64>>,
     /// Hidden files and folders, at any depth, relative to the tree.
     hidden: Vec<String>,
     /// Folders that are not hidden, each before the folders inside it.
@@ -494,6 +506,7 @@ impl Survey {
                 subfolders.push(path);
             } else {
                 survey.files.push(relative_name(&path, tree));
+                survey.inodes.push(inode(&entry));
                 if file_type.is_symlink() {
                     survey.links.push(path);
                 }
@@ -519,6 +532,7 @@ impl Survey {
 
     fn extend(&mut self, other: Survey) {
         self.files.extend(other.files);
+        self.inodes.extend(other.inodes);
         self.hidden.extend(other.hidden);
         self.folders.extend(other.folders);
         self.links.extend(other.links);
@@ -534,6 +548,14 @@ impl Survey {
             .collect();
         stale.sort();
         stale
+    }
+
+    /// The files' inodes, by path, where known.
+    fn inodes(&self) -> HashMap<&str, u64> {
+        let known = self.files.iter().zip(&self.inodes);
+        known
+            .filter_map(|(file, inode)| Some((file.as_str(), (*inode)?)))
+            .collect()
     }
 
     /// Removes the folders that are empty now, deepest first.
@@ -558,6 +580,16 @@ fn remove_if_present(path: &Path) -> Result<(), OutputError> {
         }
         _ => Ok(()),
     }
+}
+
+#[cfg(unix)]
+fn inode(entry: &fs::DirEntry) -> Option<u64> {
+    Some(std::os::unix::fs::DirEntryExt::ino(entry))
+}
+
+#[cfg(not(unix))]
+fn inode(_: &fs::DirEntry) -> Option<u64> {
+    None
 }
 
 /// Whether two paths name one file (one inode).
