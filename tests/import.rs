@@ -193,6 +193,26 @@ fn news_that_speaks_of_copyright_or_technical_support_is_kept_and_only_the_foote
 }
 
 #[test]
+fn a_markdown_release_keeps_its_markdown_and_renders_as_written() {
+    let site = Site::new(BASE, 10);
+    site.write(
+        "release.md",
+        "# Wuxi and Xuzhou open a shared park\n\nOn June 9, 2020, **both cities** opened the park in Xuzhou.\n\n## Background\n\n1. Seven parks\n2. 615 projects\n",
+    );
+    import_ok(&site, &[site.root().join("release.md").to_str().unwrap()]);
+    let relative = "content/news/wuxi-and-xuzhou-open-a-shared-park.md";
+    let text = std::fs::read_to_string(site.root().join(relative)).unwrap();
+    assert!(text.contains("\n## Background\n"), "{text}");
+    assert!(text.contains("**both cities**"), "{text}");
+    assert!(!text.contains('\\'), "nothing is escaped: {text}");
+    site.build_ok(&[]);
+    let page = site.page("news/wuxi-and-xuzhou-open-a-shared-park/index.html");
+    assert_eq!(text_of(&page, "article h2"), "Background");
+    assert_eq!(text_of(&page, "article strong"), "both cities");
+    assert_eq!(select(&page, "article ol li").len(), 2);
+}
+
+#[test]
 fn a_chinese_release_keeps_its_list_and_source_and_can_come_from_standard_input() {
     let site = Site::new(BASE, 10);
     let mut child = import_command(&site, &["-"])

@@ -26,6 +26,12 @@ pub fn markdown(paragraphs: &[Vec<&str>]) -> String {
     text
 }
 
+/// The Markdown of `paragraphs` written in Markdown: as they are.
+pub fn as_written(paragraphs: &[Vec<&str>]) -> String {
+    let blocks: Vec<String> = paragraphs.iter().map(|lines| lines.join("\n")).collect();
+    format!("{}\n", blocks.join("\n\n"))
+}
+
 fn block(lines: &[&str]) -> Vec<String> {
     if lines.len() > 1 && is_label(lines[0]) && lines[1..].iter().all(|l| item(l).is_some()) {
         return vec![heading(lines[0]), list(&lines[1..])];
@@ -125,6 +131,9 @@ fn table(lines: &[&str]) -> Option<String> {
     if columns < 2 || rows.iter().any(|row| row.len() != columns) {
         return None;
     }
+    if rows.iter().flatten().any(|cell| is_sentence(cell)) {
+        return None;
+    }
     let line = |row: &Vec<String>| format!("| {} |", row.join(" | "));
     let mut out = vec![line(&rows[0]), format!("|{}", " --- |".repeat(columns))];
     out.extend(rows[1..].iter().map(line));
@@ -141,11 +150,20 @@ fn cells(line: &str) -> Vec<String> {
         .collect()
 }
 
-/// A line starting with `#` or `>` is text in a press release, not Markdown.
+/// What a cell of figures never is, and prose typed with two spaces after
+/// each full stop always is: a long text, or one ending a sentence.
+fn is_sentence(cell: &str) -> bool {
+    cell.chars().count() > 40 || cell.ends_with(['.', '。', '!', '！', '?', '？'])
+}
+
+/// A line of plain text as Markdown shows it as written: a mark that would
+/// start a heading, quote, rule, code block or HTML block at its start is
+/// escaped, and so is every `<`, which could open an HTML tag.
 fn escape_start(line: &str) -> String {
+    let line = line.replace('<', "\\<");
     match line.chars().next() {
-        Some('#' | '>') => format!("\\{line}"),
-        _ => line.to_string(),
+        Some('#' | '>' | '=' | '-' | '+' | '*' | '_' | '`' | '~') => format!("\\{line}"),
+        _ => line,
     }
 }
 
@@ -186,6 +204,29 @@ mod tests {
             markdown(&paragraphs("3. parks\n4. schools")),
             "3. parks\n4. schools\n"
         );
+    }
+
+    #[test]
+    fn prose_typed_with_two_spaces_after_each_full_stop_is_no_table() {
+        let text = "The delegation arrived on Monday.  Talks began at once.\nThey signed seven agreements.  Both sides were pleased.";
+        assert_eq!(markdown(&paragraphs(text)), format!("{text}\n"));
+    }
+
+    #[test]
+    fn plain_text_that_markdown_would_read_as_markup_is_escaped() {
+        let md = markdown(&paragraphs(
+            "Results\n---\n<Xuzhou Daily> reported it.\n+ more\n```",
+        ));
+        assert_eq!(
+            md,
+            "Results\n\\---\n\\<Xuzhou Daily> reported it.\n\\+ more\n\\```\n"
+        );
+    }
+
+    #[test]
+    fn markdown_is_kept_as_written() {
+        let written = "## Background\n\n**Seven** parks:\n\n1. Wuxi\n   - nested\n\n> a quote";
+        assert_eq!(as_written(&paragraphs(written)), format!("{written}\n"));
     }
 
     #[test]

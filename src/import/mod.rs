@@ -16,6 +16,7 @@ use crate::diagnostics::Diagnostics;
 use crate::layout::{CONTENT_DIR, NEWS_DIR};
 use crate::model::{iso_date, slug, CityRegistry};
 use crate::scaffold::toml_string;
+use release::Format;
 pub use release::{Draft, Note};
 
 /// One text to import: its name for the report, and its bytes.
@@ -23,6 +24,17 @@ pub use release::{Draft, Note};
 pub struct Release {
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+impl Release {
+    /// Markdown when its name says so (`.md`, `.markdown`), else plain text.
+    fn format(&self) -> Format {
+        let name = self.name.to_lowercase();
+        match name.ends_with(".md") || name.ends_with(".markdown") {
+            true => Format::Markdown,
+            false => Format::Text,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -88,7 +100,7 @@ pub fn import(
             name: release.name.clone(),
         });
     }
-    let draft = release::read(&text, cities, options.date);
+    let draft = release::read(&text, release.format(), cities, options.date);
     let folder = options
         .into
         .clone()

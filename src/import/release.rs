@@ -39,8 +39,18 @@ pub struct Note {
 /// Longer summaries are cut at the end of a sentence (`check` warns above 300).
 const SUMMARY_MAX: usize = 300;
 
+/// How a release is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text: its lists and tables are made Markdown, and what would
+    /// be Markdown in it is escaped.
+    Text,
+    /// Markdown already: its paragraphs are kept as written.
+    Markdown,
+}
+
 /// Reads `text`. `date`, when given, replaces what the text says.
-pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
+pub fn read(text: &str, format: Format, cities: &CityRegistry, date: Option<Date>) -> Draft {
     let lines: Vec<&str> = text.lines().collect();
     let mut notes = Vec::new();
     let title_at = lines.iter().position(|l| !l.trim().is_empty()).unwrap_or(0);
@@ -107,7 +117,10 @@ pub fn read(text: &str, cities: &CityRegistry, date: Option<Date>) -> Draft {
         summary,
         source,
         source_url,
-        body: body::markdown(&texts),
+        body: match format {
+            Format::Text => body::markdown(&texts),
+            Format::Markdown => body::as_written(&texts),
+        },
         draft: false,
         notes,
     };
