@@ -97,11 +97,8 @@ fn paginated_index(c: &mut Criterion) {
                 RawHtml::Keep,
             );
             let summary = body.summary.unwrap_or_default();
-            (
-                article.body_html,
-                article.summary_html,
-                article.summary_text,
-            ) = (body.html, summary.html, summary.text);
+            article.body = concord::model::Body::new(body.html);
+            (article.summary_html, article.summary_text) = (summary.html, summary.text);
             std::sync::Arc::new(article)
         })
         .collect();

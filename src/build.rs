@@ -13,7 +13,9 @@ use crate::cache::Stamp;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::CACHE_DIR;
 use crate::output::{CacheFile, CachedPage, OutputDir, PageCache, Staging, WriteReport};
-use crate::pipeline::{self, Error, Findings, Prepared, SiteDir, SiteOptions};
+use crate::pipeline::{
+    self, ArticleCacheUse, Error, Findings, Prepared, Reused, SiteDir, SiteOptions,
+};
 use crate::render::{FileCounts, StreamError};
 
 #[derive(Debug, Clone)]
@@ -42,8 +44,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub elapsed: Duration,
     pub warnings: Diagnostics,
-    /// Pages taken from the last build without rendering them.
-    pub reused: usize,
+    /// What was taken from the last build rather than done again.
+    pub reused: Reused,
 }
 
 /// Builds the site and updates the output folder with it, or changes nothing.
@@ -52,7 +54,11 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
     let site = SiteDir::open(&options.site.root)?;
     let output = OutputDir::new(site.root(), &options.output)?;
     let config = pipeline::read_config(&site);
-    let prepared = pipeline::prepare(&options.site)?;
+    let articles = ArticleCacheUse {
+        read: options.cache,
+        write: true,
+    };
+    let prepared = pipeline::prepare_with(&options.site, articles)?;
     let key = prepared.cache_key(&options.site, &config);
     let fingerprints = prepared.fingerprints();
     let mut staging = output.begin(options.wait, &|holder| {
@@ -69,7 +75,7 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
                 StreamError::Site(problems) => Error::Site(Findings {
                     problems,
                     files: prepared.files,
-                    reused: 0,
+                    reused: Reused::default(),
                 }),
                 StreamError::Sink(error) => Error::Output(error),
             })?;
@@ -100,7 +106,10 @@ pub fn build(options: &BuildOptions, events: &dyn Fn(BuildEvent)) -> Result<Buil
         output: output.path().to_path_buf(),
         elapsed: started.elapsed(),
         warnings,
-        reused: kept.len() - render.len(),
+        reused: Reused {
+            pages: kept.len() - render.len(),
+            articles: prepared.cached_articles,
+        },
     })
 }
 

@@ -45,6 +45,11 @@ impl Stamp {
         (self.len, self.modified, self.inode)
     }
 
+    /// Whether the file was modified before `time` (nanoseconds since 1970).
+    pub fn modified_before(&self, time: u128) -> bool {
+        self.modified < time
+    }
+
     pub fn inode(&self) -> u64 {
         self.inode
     }

@@ -31,4 +31,4 @@ pub mod scaffold;
 pub mod serve;
 
 pub use build::{build, BuildEvent, BuildOptions, BuildReport};
-pub use pipeline::{check, prepare, Error, Findings, Prepared, SiteOptions};
+pub use pipeline::{check, prepare, Error, Findings, Prepared, Reused, SiteOptions};

@@ -4,7 +4,6 @@ use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::{CONFIG_FILE, CONTENT_DIR};
 use crate::model::{CityId, Editions, Site};
-use crate::render::search::has_words;
 
 /// `complete` says whether every content file loaded: a city that only a
 /// file with errors names is not unused, so without every file no city is
@@ -41,9 +40,9 @@ fn articles_without_search_text(editions: &Editions) -> Diagnostics {
     editions
         .iter()
         .flat_map(|(_, site)| site.articles())
-        .filter(|article| !article.body_html.trim().is_empty())
+        .filter(|article| !article.body.is_blank())
         .filter(|article| {
-            !article.summary_text.chars().any(char::is_alphabetic) && !has_words(&article.body_html)
+            !article.summary_text.chars().any(char::is_alphabetic) && !article.body.has_words()
         })
         .map(|article| {
             Diagnostic::warning(format!(

@@ -17,7 +17,7 @@ use concord::pipeline::{self, Findings, SiteDir};
 use concord::scaffold::{self, NewArticle};
 use concord::serve::preview::RebuildReport;
 use concord::serve::{Event, ServeError, ServeOptions};
-use concord::{BuildEvent, BuildOptions, BuildReport, Error, SiteOptions};
+use concord::{BuildEvent, BuildOptions, BuildReport, Error, Reused, SiteOptions};
 
 // With the system allocator, threads rendering thousands of pages into a
 // large heap spent half their time in malloc, and the cost per page grew
@@ -64,7 +64,7 @@ enum Command {
         /// Fail at once if another build is writing to the output folder, instead of waiting
         #[arg(long)]
         no_wait: bool,
-        /// Render every page, instead of only those that changed since the last build
+        /// Read every content file and render every page, instead of only those that changed since the last build
         #[arg(long)]
         no_cache: bool,
     },
@@ -804,14 +804,20 @@ fn summary(report: &BuildReport) -> String {
     )
 }
 
-/// What the page cache spared, after a build's or a check's summary.
-fn reused_text(pages: usize) -> String {
-    match pages {
-        0 => String::new(),
-        n => format!(
-            " ({} unchanged since the last build, not rendered again)",
-            count(n, "page")
-        ),
+/// What the caches spared, after a build's or a check's summary.
+fn reused_text(reused: Reused) -> String {
+    let pages = (reused.pages > 0).then(|| {
+        format!(
+            "{} unchanged since the last build, not rendered again",
+            count(reused.pages, "page")
+        )
+    });
+    let articles = (reused.articles > 0)
+        .then(|| format!("{} not read again", count(reused.articles, "article")));
+    let said: Vec<String> = pages.into_iter().chain(articles).collect();
+    match said.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", said.join("; ")),
     }
 }
 

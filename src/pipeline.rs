@@ -11,10 +11,11 @@ use rayon::prelude::*;
 use time::Date;
 
 use crate::assets::Assets;
+use crate::cache;
 use crate::config::{BaseUrl, Config};
-use crate::content::{self, Content, LoadOptions, SiteLink};
+use crate::content::{self, ArticleCache, Content, LoadOptions, SiteLink};
 use crate::diagnostics::{count, Diagnostic, Diagnostics};
-use crate::layout::{CONFIG_FILE, OUTPUT_DIR, STATIC_DIR};
+use crate::layout::{CACHE_DIR, CONFIG_FILE, OUTPUT_DIR, STATIC_DIR};
 use crate::lint;
 use crate::model::{paths, ArticleId, CityRegistry, EditionId, EditionPlace, Editions};
 use crate::output::{CacheFile, OutputDir, OutputError};
@@ -38,9 +39,17 @@ pub struct Findings {
     pub problems: Diagnostics,
     /// Content files, config.toml and the site's own templates.
     pub files: usize,
-    /// Pages `check` did not render, as the last build rendered them from
-    /// the same fingerprint.
-    pub reused: usize,
+    /// What `check` did not do again.
+    pub reused: Reused,
+}
+
+/// What a build or a check took from the last build rather than do again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Reused {
+    /// Pages not rendered, as the last build rendered them from the same fingerprint.
+    pub pages: usize,
+    /// Content files not read, as the article cache held their article.
+    pub articles: usize,
 }
 
 /// What to read.
@@ -284,6 +293,8 @@ pub struct Prepared {
     pub warnings: Diagnostics,
     /// Content files, config.toml and the site's own templates.
     pub files: usize,
+    /// Content files not read, as the article cache held their article.
+    pub cached_articles: usize,
 }
 
 impl Prepared {
@@ -323,12 +334,9 @@ impl Prepared {
 
     /// What the pages were made with besides the content, for the page
     /// cache: Concord, `config` (config.toml as read before the site was),
-    /// the theme and the options.
+    /// the options and the theme.
     pub(crate) fn cache_key(&self, options: &SiteOptions, config: &Option<Vec<u8>>) -> u64 {
-        let mut hasher = foldhash::quality::FixedState::default().build_hasher();
-        (env!("CARGO_PKG_VERSION"), executable()).hash(&mut hasher);
-        (config, &options.base_url).hash(&mut hasher);
-        options.include_drafts.hash(&mut hasher);
+        let mut hasher = made_with(options, config);
         self.theme.hash_sources(&mut hasher);
         hasher.finish()
     }
@@ -350,7 +358,17 @@ impl Prepared {
     }
 }
 
-/// config.toml as it is now, for the page cache's key; `None` if it cannot be read.
+/// A hasher fed with what every cache's entries are made with: Concord,
+/// `config` (config.toml as read before the site was) and the options.
+fn made_with(options: &SiteOptions, config: &Option<Vec<u8>>) -> impl Hasher {
+    let mut hasher = foldhash::quality::FixedState::default().build_hasher();
+    (env!("CARGO_PKG_VERSION"), executable()).hash(&mut hasher);
+    (config, &options.base_url).hash(&mut hasher);
+    options.include_drafts.hash(&mut hasher);
+    hasher
+}
+
+/// config.toml as it is now, for the caches' keys; `None` if it cannot be read.
 pub(crate) fn read_config(site: &SiteDir) -> Option<Vec<u8>> {
     std::fs::read(site.root().join(CONFIG_FILE)).ok()
 }
@@ -367,6 +385,115 @@ fn executable() -> Result<(u64, std::time::SystemTime), u32> {
 
 /// Reads and checks everything, and gathers every problem; renders nothing.
 pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
+    prepare_with(options, ArticleCacheUse::default())
+}
+
+/// What [`prepare_with`] does with the article cache.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ArticleCacheUse {
+    /// Takes the articles of unchanged files from it.
+    pub read: bool,
+    /// Replaces it with the articles read.
+    pub write: bool,
+}
+
+/// The article cache of a site, under the key of what it was made with.
+struct ArticleCacheFile {
+    path: PathBuf,
+    key: u64,
+    /// config.toml as read before the site was.
+    config: Option<Vec<u8>>,
+}
+
+impl ArticleCacheFile {
+    fn new(site: &SiteDir, options: &SiteOptions, today: Date) -> ArticleCacheFile {
+        let config = read_config(site);
+        let mut hasher = made_with(options, &config);
+        today.hash(&mut hasher);
+        ArticleCacheFile {
+            path: site.root().join(CACHE_DIR).join("articles"),
+            key: hasher.finish(),
+            config,
+        }
+    }
+
+    /// Saves `articles` unless `loaded` holds them already. A config.toml
+    /// edited while the site was read may not be what they were made with:
+    /// then the cache goes.
+    fn save(
+        &self,
+        site: &SiteDir,
+        articles: &ArticleCache,
+        loaded: Option<&ArticleCache>,
+    ) -> Result<(), Diagnostic> {
+        let saved = if read_config(site) != self.config {
+            cache::remove(&self.path)
+        } else if loaded.is_some_and(|loaded| loaded.same_as(articles)) {
+            Ok(())
+        } else {
+            articles.save(&self.path, self.key)
+        };
+        saved.map_err(|error| {
+            let file = self.path.strip_prefix(site.root()).unwrap_or(&self.path);
+            Diagnostic::warning(format!("the article cache could not be written: {error}"))
+                .in_file(file)
+                .help(format!("the next build reads every content file; check that `{CACHE_DIR}/` in the site folder can be written, or delete it"))
+        })
+    }
+}
+
+/// Files modified since a moment ago may change again within the same
+/// tick of the file system's clock without a new stamp: their articles are
+/// not kept.
+fn stable_before() -> u128 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |now| now.as_nanos().saturating_sub(2_000_000_000))
+}
+
+/// The content as read, with the article cache as it was and as it is to be.
+struct ContentRead {
+    content: Content,
+    file: ArticleCacheFile,
+    loaded: Option<ArticleCache>,
+    kept: ArticleCache,
+}
+
+/// Reads `content/`, taking unchanged articles from the article cache when `cached`.
+fn read_content(
+    site: &SiteDir,
+    options: &SiteOptions,
+    load: &LoadOptions<'_>,
+    cached: bool,
+    problems: &mut Diagnostics,
+) -> ContentRead {
+    let file = ArticleCacheFile::new(site, options, load.today);
+    let bodies = content::Bodies::default();
+    let source = |article: &str| bodies.source(article);
+    let editions = load.languages.len();
+    let loaded = cached
+        .then(|| ArticleCache::load(&file.path, file.key, load.cities, editions, &source))
+        .flatten();
+    let (content, kept) = content::load(
+        site.root(),
+        load,
+        loaded.as_ref(),
+        &bodies,
+        stable_before(),
+        problems,
+    );
+    ContentRead {
+        content,
+        file,
+        loaded,
+        kept,
+    }
+}
+
+/// [`prepare`], with the article cache used as `articles` says.
+pub(crate) fn prepare_with(
+    options: &SiteOptions,
+    articles: ArticleCacheUse,
+) -> Result<Prepared, Error> {
     let site = SiteDir::open(&options.root)?;
     let mut problems = Diagnostics::default();
     let theme = load_theme(&site, &mut problems);
@@ -376,20 +503,33 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
         return Err(Error::Site(Findings {
             problems: problems.sorted(),
             files: 1,
-            reused: 0,
+            reused: Reused::default(),
         }));
     };
     let load = load_options(&config, &cities, options.include_drafts);
-    let content = content::load(site.root(), &load, &mut problems);
-    let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
-    let no_assets = Assets::default();
-    let (editions, pages) = model(
-        &config,
-        &cities,
+    let ContentRead {
         content,
-        assets.as_ref().unwrap_or(&no_assets),
-        &mut problems,
+        file,
+        loaded,
+        kept,
+    } = read_content(&site, options, &load, articles.read, &mut problems);
+    let files = content.files + 1 + theme.as_ref().map_or(0, Theme::site_templates);
+    let cached_articles = content.cached;
+    let no_assets = Assets::default();
+    // The article cache is written while the model is built.
+    let (saved, (found, (editions, pages))) = rayon::join(
+        || (articles.write).then(|| file.save(&site, &kept, loaded.as_ref())),
+        || {
+            let mut found = Diagnostics::default();
+            let assets = assets.as_ref().unwrap_or(&no_assets);
+            let made = model(&config, &cities, content, assets, &mut found);
+            (found, made)
+        },
     );
+    problems.extend(found);
+    if let Some(Err(warning)) = saved {
+        problems.push(warning);
+    }
     match (theme, assets, problems.error_count()) {
         (Some(theme), Some(assets), 0) => Ok(Prepared {
             config,
@@ -399,11 +539,12 @@ pub fn prepare(options: &SiteOptions) -> Result<Prepared, Error> {
             pages,
             warnings: problems.sorted(),
             files,
+            cached_articles,
         }),
         _ => Err(Error::Site(Findings {
             problems: problems.sorted(),
             files,
-            reused: 0,
+            reused: Reused::default(),
         })),
     }
 }
@@ -442,7 +583,11 @@ fn unchecked_pages(
 pub fn check(options: &SiteOptions) -> Result<Findings, Error> {
     let site = SiteDir::open(&options.root)?;
     let config = read_config(&site);
-    let prepared = match prepare(options) {
+    let articles = ArticleCacheUse {
+        read: true,
+        write: false,
+    };
+    let prepared = match prepare_with(options, articles) {
         Ok(prepared) => prepared,
         Err(Error::Site(findings)) => return Ok(findings),
         Err(error) => return Err(error),
@@ -456,6 +601,9 @@ pub fn check(options: &SiteOptions) -> Result<Findings, Error> {
     Ok(Findings {
         problems: problems.sorted(),
         files: prepared.files,
-        reused: prepared.pages.len() - pages.len(),
+        reused: Reused {
+            pages: prepared.pages.len() - pages.len(),
+            articles: prepared.cached_articles,
+        },
     })
 }

@@ -11,7 +11,14 @@ use common::generated::*;
 use common::*;
 use concord::{BuildOptions, BuildReport, SiteOptions};
 
+/// Builds `site` into `output`, its content files dated back as if saved
+/// long before (see [`age_recent_files`]).
 fn build_into(site: &Site, output: &Path, cache: bool) -> BuildReport {
+    age_recent_files(&site.root().join("content"));
+    build_fresh_into(site, output, cache)
+}
+
+fn build_fresh_into(site: &Site, output: &Path, cache: bool) -> BuildReport {
     let options = BuildOptions {
         site: SiteOptions {
             root: site.root().to_path_buf(),
@@ -71,11 +78,18 @@ fn assert_same_trees(cached: &Path, clean: &Path, step: &str) {
     }
 }
 
+/// The page caches of the site's output folders.
 fn cache_files(site: &Site) -> Vec<PathBuf> {
     let folder = site.root().join(".concord/cache");
     let mut files: Vec<PathBuf> = fs::read_dir(folder)
         .map(|entries| entries.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
+    files.retain(|file| {
+        file.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("pages-")
+    });
     files.sort();
     files
 }
@@ -92,12 +106,13 @@ fn public_cache(site: &Site) -> PathBuf {
 fn an_edit_renders_only_the_pages_it_touches() {
     let site = generated_site(120);
     let first = cached_build(&site);
-    assert_eq!(first.reused, 0, "nothing to reuse on the first build");
+    assert_eq!(first.reused.pages, 0, "nothing to reuse on the first build");
     let pages =
         first.counts.articles + first.counts.lists + first.counts.feeds + first.counts.other;
 
     let again = assert_like_clean_build(&site, "nothing changed");
-    assert_eq!(again.reused, pages, "every page is the last build's");
+    assert_eq!(again.reused.pages, pages, "every page is the last build's");
+    assert_eq!(again.reused.articles, 120, "no content file was read");
     assert!(again.written.changed.is_empty());
 
     site.write(
@@ -105,10 +120,11 @@ fn an_edit_renders_only_the_pages_it_touches() {
         &article_text(7, "Report 7, revised", "2011-08-08"),
     );
     let edited = assert_like_clean_build(&site, "edit a title");
+    assert_eq!(edited.reused.articles, 119, "only the edited file was read");
     assert!(
-        edited.reused > pages * 3 / 4 && edited.reused < pages,
+        edited.reused.pages > pages * 3 / 4 && edited.reused.pages < pages,
         "one title reused {} of {pages} pages",
-        edited.reused
+        edited.reused.pages
     );
 
     let steps: [(&str, &dyn Fn()); 5] = [
@@ -148,7 +164,7 @@ fn an_edit_renders_only_the_pages_it_touches() {
     );
     let reconfigured = assert_like_clean_build(&site, "change the config");
     assert_eq!(
-        reconfigured.reused, 0,
+        reconfigured.reused.pages, 0,
         "a new config.toml renders every page"
     );
 }
@@ -210,6 +226,69 @@ fn a_damaged_or_stale_cache_never_gives_wrong_pages() {
 }
 
 #[test]
+fn a_damaged_or_stale_article_cache_never_gives_wrong_pages() {
+    let site = generated_site(40);
+    cached_build(&site);
+    let file = site.root().join(".concord/cache/articles");
+    let good = fs::read_to_string(&file).unwrap();
+    site.write(
+        "content/y2/a8.md",
+        &article_text(8, "Report 8, revised", "2012-09-09"),
+    );
+    let damages: [(&str, String); 6] = [
+        ("an article cache from before an edit", good.clone()),
+        (
+            "a cut-off article cache",
+            good[..good.len() / 2].to_string(),
+        ),
+        ("an article cache of garbage", "\u{0}garbage\n".repeat(50)),
+        ("an empty article cache", String::new()),
+        (
+            "an article cache with one article changed",
+            good.replacen("Report 1", "Report 9", 1),
+        ),
+        (
+            "an article cache whose key was changed",
+            good.replacen("key ", "key 0", 1),
+        ),
+    ];
+    for (step, text) in damages {
+        fs::write(&file, text).unwrap();
+        let report = assert_like_clean_build(&site, step);
+        let expected = if step.contains("before an edit") {
+            39
+        } else {
+            0
+        };
+        assert_eq!(report.reused.articles, expected, "{step}");
+    }
+}
+
+#[test]
+fn a_file_changed_just_before_a_build_is_read_again_by_the_next_even_with_the_same_stamp() {
+    let site = generated_site(20);
+    let path = site.root().join("content/y1/a7.md");
+    let before = article_text(7, "Report 7, first", "2011-08-08");
+    site.write("content/y1/a7.md", &before);
+    let time = fs::metadata(&path).unwrap().modified().unwrap();
+    build_fresh_into(&site, &site.output(), true);
+    // Rewritten in place within the same tick of the clock: length, time
+    // and inode are all the file the build read.
+    let after = before.replace("first", "fixed");
+    assert_eq!(after.len(), before.len());
+    fs::write(&path, &after).unwrap();
+    let file = fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(time).unwrap();
+    build_fresh_into(&site, &site.output(), true);
+    let pages: Vec<String> = snapshot(&site.output())
+        .into_values()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(pages.iter().any(|page| page.contains("Report 7, fixed")));
+    assert!(!pages.iter().any(|page| page.contains("Report 7, first")));
+}
+
+#[test]
 fn pages_edited_or_removed_in_the_output_folder_are_rendered_again() {
     let site = generated_site(20);
     cached_build(&site);
@@ -220,7 +299,7 @@ fn pages_edited_or_removed_in_the_output_folder_are_rendered_again() {
     assert!(article.is_file(), "the fixture has this article page");
     fs::remove_file(&article).unwrap();
     let report = assert_like_clean_build(&site, "pages changed by hand");
-    assert!(report.reused > 0);
+    assert!(report.reused.pages > 0);
     assert_eq!(fs::read(&page).unwrap(), original);
     assert!(article.is_file());
 }
@@ -258,7 +337,10 @@ fn each_output_folder_has_its_own_cache() {
     build_into(&site, &elsewhere.path().join("site"), true);
     assert_eq!(cache_files(&site).len(), 2, "{:?}", cache_files(&site));
     let again = cached_build(&site);
-    assert!(again.reused > 0, "building elsewhere kept public/'s cache");
+    assert!(
+        again.reused.pages > 0,
+        "building elsewhere kept public/'s cache"
+    );
 }
 
 #[test]

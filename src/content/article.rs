@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, SourceSpan, SourceText};
 use crate::i18n::language_code;
 use crate::layout::CONTENT_DIR;
 use crate::model::{
-    slug, Article, CityId, CityLookup, CityRegistry, EditionId, PublishedDate, Topic,
+    slug, Article, Body, CityId, CityLookup, CityRegistry, EditionId, PublishedDate, Topic,
 };
 
 const MAX_TITLE: usize = 150;
@@ -23,7 +23,7 @@ const MAX_SUMMARY: usize = 300;
 /// once the URL of every article is known, so that links between them resolve.
 #[derive(Debug)]
 pub struct Parsed {
-    /// Complete but for `body_html` and the summary.
+    /// Complete but for `body` and the summary.
     pub article: Article,
     /// Where the body starts in the file.
     pub body_offset: usize,
@@ -126,7 +126,7 @@ impl Checker<'_> {
             topics,
             summary_html: String::new(),
             summary_text: String::new(),
-            body_html: String::new(),
+            body: Body::default(),
             source: raw.source,
             source_url: raw.source_url,
             draft: raw.draft,

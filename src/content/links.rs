@@ -3,6 +3,7 @@
 //! page), `@pair/wuxi--xuzhou` (a pair's page) or `/archive/2020/06/` (any
 //! page, by its path from the site root).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::markdown::{LinkResolver, Resolution};
@@ -11,7 +12,7 @@ use crate::diagnostics::closest;
 use crate::model::{paths, CityLookup, CityRegistry};
 
 /// Where a content file is published.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     Page {
         path: String,
@@ -38,10 +39,16 @@ pub struct ArticleLinks<'l> {
     pub links: &'l ContentLinks<'l>,
     /// The prefix of the article's edition: empty, or `en/`.
     pub prefix: &'l str,
+    /// The content files its links named, so far: its body depends on where they lead.
+    pub named: RefCell<Vec<String>>,
 }
 
 impl LinkResolver for ArticleLinks<'_> {
     fn resolve(&self, destination: &str) -> Resolution {
+        if let Some(file) = destination.strip_prefix("@/") {
+            let file = file.split('#').next().unwrap_or(file);
+            self.named.borrow_mut().push(file.to_string());
+        }
         self.links.resolve_in(destination, self.prefix)
     }
 }
@@ -196,6 +203,7 @@ mod tests {
         ArticleLinks {
             links: &links,
             prefix,
+            named: RefCell::default(),
         }
         .resolve(destination)
     }

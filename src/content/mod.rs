@@ -1,6 +1,7 @@
 //! Content files: found under `content/`, read, and parsed into articles.
 
 mod article;
+mod cache;
 pub mod front_matter;
 mod links;
 pub mod markdown;
@@ -8,17 +9,19 @@ pub(crate) mod placeholder;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use time::Date;
 use walkdir::WalkDir;
 
+use crate::cache::Stamp;
 use crate::config::{BaseUrl, Language, RawHtml};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
 use crate::layout::{relative_name, CONTENT_DIR};
-use crate::model::{paths, Article, CityRegistry};
+use crate::model::{paths, Article, Body, BodySource, CityRegistry};
 pub use article::{parse as parse_article, Parsed, SiteTerms};
+pub use cache::{ArticleCache, CachedArticle};
 use links::{ArticleLinks, ContentLinks, Target};
 
 pub struct LoadOptions<'a> {
@@ -41,6 +44,8 @@ pub struct Content {
     pub files: usize,
     /// How many of them have errors, and so no article.
     pub failed: usize,
+    /// How many were not read, as the article cache held their article.
+    pub cached: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -50,25 +55,111 @@ pub struct SiteLink {
     pub origin: Diagnostic,
 }
 
-/// Every article under `root/content/`, drafts only when asked for. Every
-/// file is read and parsed, and every problem goes into `problems`.
-pub fn load(root: &Path, options: &LoadOptions<'_>, problems: &mut Diagnostics) -> Content {
-    match ContentSet::load(root, options) {
-        Ok(set) => set.into_content(options.include_drafts, problems),
+/// Every article under `root/content/`, drafts only when asked for, with
+/// the articles worth keeping for the next build: those of files last
+/// modified before `stable` (nanoseconds since 1970). Every file is read
+/// and parsed but those `cache` vouches for, whose bodies `bodies` makes
+/// when asked; every problem goes into `problems`.
+pub fn load(
+    root: &Path,
+    options: &LoadOptions<'_>,
+    cache: Option<&ArticleCache>,
+    bodies: &Bodies,
+    stable: u128,
+    problems: &mut Diagnostics,
+) -> (Content, ArticleCache) {
+    match ContentSet::load(root, options, cache) {
+        Ok(mut set) => {
+            let kept = set.cacheable(stable);
+            bodies.ready(root, options, std::mem::take(&mut set.targets));
+            (set.into_content(options.include_drafts, problems), kept)
+        }
         Err(found) => {
             problems.extend(found);
-            Content::default()
+            (Content::default(), ArticleCache::default())
         }
     }
 }
 
+/// Makes the bodies of articles taken from the article cache when a page
+/// asks for one: reads the file again and renders its body, its links
+/// resolved against the site as this build read it.
+#[derive(Clone, Default)]
+pub struct Bodies {
+    maker: Arc<OnceLock<BodyMaker>>,
+}
+
+/// What a body is rendered with: [`LoadOptions`] and the site's content files.
+struct BodyMaker {
+    content_dir: PathBuf,
+    cities: CityRegistry,
+    languages: Vec<Language>,
+    base_url: BaseUrl,
+    include_drafts: bool,
+    today: Date,
+    raw_html: RawHtml,
+    targets: HashMap<String, Target>,
+}
+
+impl Bodies {
+    /// The source of the body of the article of `file` (relative to `content/`).
+    pub fn source(&self, file: &str) -> BodySource {
+        let maker = Arc::clone(&self.maker);
+        let file = file.to_string();
+        Arc::new(move || {
+            maker
+                .get()
+                .map_or_else(String::new, |maker| maker.body(&file))
+        })
+    }
+
+    fn ready(&self, root: &Path, options: &LoadOptions<'_>, targets: HashMap<String, Target>) {
+        let _ = self.maker.set(BodyMaker {
+            content_dir: root.join(CONTENT_DIR),
+            cities: options.cities.clone(),
+            languages: options.languages.to_vec(),
+            base_url: options.base_url.clone(),
+            include_drafts: options.include_drafts,
+            today: options.today,
+            raw_html: options.raw_html,
+            targets,
+        });
+    }
+}
+
+impl BodyMaker {
+    fn body(&self, file: &str) -> String {
+        let options = LoadOptions {
+            cities: &self.cities,
+            languages: &self.languages,
+            base_url: &self.base_url,
+            include_drafts: self.include_drafts,
+            today: self.today,
+            raw_html: self.raw_html,
+        };
+        let links = ContentLinks {
+            base_url: &self.base_url,
+            cities: &self.cities,
+            files: &self.targets,
+            include_drafts: self.include_drafts,
+        };
+        let state = read_state(&self.content_dir, file, &options);
+        let finished = render_body(file, &state, &links, &options);
+        (finished.article).map_or_else(String::new, |article| article.body.html().to_string())
+    }
+}
+
 /// One content file as last read: its text, its checked front matter, and
-/// its finished article (body rendered, links resolved) with every problem.
+/// its finished article (body rendered, links resolved) with every problem;
+/// or, taken from the article cache, its finished article alone.
 struct FileState {
     text: String,
     parsed: Option<Parsed>,
     front_matter_problems: Diagnostics,
     finished: Finished,
+    /// The file as it was read, when that could be told.
+    stamp: Option<Stamp>,
+    from_cache: bool,
 }
 
 #[derive(Clone, Default)]
@@ -76,21 +167,45 @@ struct Finished {
     article: Option<Arc<Article>>,
     site_links: Vec<SiteLink>,
     problems: Diagnostics,
+    /// The content files its links name, with where each led.
+    links: Vec<(String, Option<Target>)>,
 }
 
 impl FileState {
     fn target(&self, languages: &[Language]) -> Target {
-        match &self.parsed {
-            Some(parsed) => Target::Page {
+        let article = self.parsed.as_ref().map(|parsed| &parsed.article);
+        match article.or(self.finished.article.as_deref()) {
+            Some(article) => Target::Page {
                 path: format!(
                     "{}{}",
-                    languages[parsed.article.edition.index()].prefix,
-                    parsed.article.path()
+                    languages[article.edition.index()].prefix,
+                    article.path()
                 ),
-                draft: parsed.article.draft,
+                draft: article.draft,
             },
             None => Target::Unknown,
         }
+    }
+
+    fn cached(cached: &CachedArticle) -> FileState {
+        FileState {
+            text: String::new(),
+            parsed: None,
+            front_matter_problems: Diagnostics::default(),
+            finished: Finished {
+                article: Some(Arc::clone(&cached.article)),
+                links: cached.links.clone(),
+                ..Finished::default()
+            },
+            stamp: Some(cached.stamp),
+            from_cache: true,
+        }
+    }
+
+    /// Whether a link of its cached article now leads elsewhere.
+    fn links_moved(&self, targets: &HashMap<String, Target>) -> bool {
+        self.from_cache
+            && (self.finished.links.iter()).any(|(file, led)| targets.get(file) != led.as_ref())
     }
 }
 
@@ -116,25 +231,70 @@ fn files_targets(
 }
 
 impl ContentSet {
-    pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<ContentSet, Diagnostics> {
+    /// Reads every content file, but those whose article `cache` holds as
+    /// they are now.
+    pub fn load(
+        root: &Path,
+        options: &LoadOptions<'_>,
+        cache: Option<&ArticleCache>,
+    ) -> Result<ContentSet, Diagnostics> {
         let content_dir = root.join(CONTENT_DIR);
         let names = discover(&content_dir)?;
-        let files = names
+        let mut files: BTreeMap<String, FileState> = names
+            .into_par_iter()
+            .map(|file| {
+                let state = read_or_take(&content_dir, &file, options, cache);
+                (file, state)
+            })
+            .collect();
+        let targets = files_targets(&files, options);
+        let moved: Vec<String> = (files.iter())
+            .filter(|(_, state)| state.links_moved(&targets))
+            .map(|(file, _)| file.clone())
+            .collect();
+        let reread: Vec<(String, FileState)> = moved
             .into_par_iter()
             .map(|file| {
                 let state = read_state(&content_dir, &file, options);
                 (file, state)
             })
             .collect();
-        let targets = files_targets(&files, options);
+        files.extend(reread);
         let mut set = ContentSet {
             content_dir,
             files,
             targets,
         };
-        let all: Vec<String> = set.files.keys().cloned().collect();
-        set.finish(&all, options);
+        let stale: Vec<String> = (set.files.iter())
+            .filter(|(_, state)| !state.from_cache)
+            .map(|(file, _)| file.clone())
+            .collect();
+        set.finish(&stale, options);
         Ok(set)
+    }
+
+    /// The articles worth keeping for the next build: finished without a
+    /// problem or a link to check once the site is known, from files last
+    /// modified before `stable`, as a file changed again within the same
+    /// tick of the file system's clock would keep its stamp.
+    pub fn cacheable(&self, stable: u128) -> ArticleCache {
+        let mut cache = ArticleCache::default();
+        for (file, state) in &self.files {
+            let finished = &state.finished;
+            let (Some(article), Some(stamp)) = (&finished.article, state.stamp) else {
+                continue;
+            };
+            let clean = finished.problems.is_empty() && finished.site_links.is_empty();
+            if clean && stamp.modified_before(stable) {
+                let cached = CachedArticle {
+                    stamp,
+                    article: Arc::clone(article),
+                    links: finished.links.clone(),
+                };
+                cache.insert(file.clone(), cached);
+            }
+        }
+        cache
     }
 
     /// Re-reads `file` (relative to `content/`), or forgets it if it is gone.
@@ -218,6 +378,7 @@ impl ContentSet {
     pub fn into_content(self, include_drafts: bool, problems: &mut Diagnostics) -> Content {
         let mut content = Content {
             files: self.files.len(),
+            cached: self.files.values().filter(|s| s.from_cache).count(),
             ..Content::default()
         };
         for state in self.files.into_values() {
@@ -287,7 +448,28 @@ impl Content {
     }
 }
 
+/// The file's article from `cache` while the file is the one it was made
+/// from, else the file as read now.
+fn read_or_take(
+    content_dir: &Path,
+    file: &str,
+    options: &LoadOptions<'_>,
+    cache: Option<&ArticleCache>,
+) -> FileState {
+    let stamp = Stamp::of(&content_dir.join(file));
+    let cached = cache
+        .and_then(|cache| cache.get(file))
+        .filter(|cached| stamp == Some(cached.stamp));
+    match cached {
+        Some(cached) => FileState::cached(cached),
+        None => read_state(content_dir, file, options),
+    }
+}
+
 fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
+    // Taken before the file is read: a file changed while it is read has
+    // another stamp by the next build.
+    let stamp = Stamp::of(&content_dir.join(file));
     let (text, parsed, front_matter_problems) = match read(content_dir, file) {
         Ok(text) => {
             let terms = SiteTerms {
@@ -304,6 +486,8 @@ fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> File
         parsed,
         front_matter_problems,
         finished: Finished::default(),
+        stamp,
+        from_cache: false,
     }
 }
 
@@ -322,11 +506,17 @@ fn render_body(
     };
     let text = &state.text;
     let body_offset = parsed.body_offset;
-    let links = ArticleLinks {
+    let article_links = ArticleLinks {
         links,
         prefix: &options.languages[parsed.article.edition.index()].prefix,
+        named: Default::default(),
     };
-    let body = markdown::render(&text[body_offset..], &links, options.raw_html);
+    let body = markdown::render(&text[body_offset..], &article_links, options.raw_html);
+    let named = article_links.named.take().into_iter();
+    let links_led = named.map(|file| {
+        let led = links.files.get(&file).cloned();
+        (file, led)
+    });
     let display_path = format!("{CONTENT_DIR}/{file}");
     let lines = std::cell::OnceCell::new();
     let at = |range: std::ops::Range<usize>| {
@@ -367,11 +557,12 @@ fn render_body(
     let summary = summary.unwrap_or_default();
     article.summary_html = summary.html;
     article.summary_text = summary.text;
-    article.body_html = body.html;
+    article.body = Body::new(body.html);
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),
         site_links,
         problems,
+        links: links_led.collect(),
     }
 }
 

@@ -22,7 +22,7 @@ use futures_util::StreamExt;
 use crate::config::{DeploySettings, Location, Matcher, Target};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputError;
-use crate::pipeline::{self, Findings, Prepared, SiteOptions};
+use crate::pipeline::{self, Findings, Prepared, Reused, SiteOptions};
 use crate::render::{Sink, SiteFile, StreamError};
 use bucket::Bucket;
 use plan::{
@@ -231,7 +231,7 @@ fn outgoing(prepared: &Prepared) -> Result<Vec<Outgoing>, DeployError> {
         StreamError::Site(problems) => pipeline::Error::Site(Findings {
             problems,
             files: prepared.files,
-            reused: 0,
+            reused: Reused::default(),
         }),
         StreamError::Sink(never) => match never {},
     })?;

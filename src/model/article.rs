@@ -4,12 +4,14 @@ use std::cmp::Ordering;
 
 use time::{Date, Time};
 
-use super::{CityId, EditionId};
+use super::{Body, CityId, EditionId};
 
 /// When an article was published, as written in its front matter. The
 /// calendar date is kept as written, never converted to UTC, so that
 /// `2021-03-31T23:30:00-05:00` stays in March.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct PublishedDate {
     date: Date,
     time: Option<Time>,
@@ -80,13 +82,14 @@ pub struct YearMonth {
     pub month: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Topic {
     pub name: String,
     pub slug: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Serialized only by the article cache, between two builds of one Concord.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Where the article came from, relative to `content/` with `/` separators;
     /// it names the article in messages and in internal links.
@@ -99,7 +102,9 @@ pub struct Article {
     pub topics: Vec<Topic>,
     pub summary_html: String,
     pub summary_text: String,
-    pub body_html: String,
+    /// The article cache keeps its facts, not its HTML.
+    #[serde(skip)]
+    pub body: Body,
     pub source: Option<String>,
     pub source_url: Option<String>,
     pub draft: bool,

@@ -5,9 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::closest;
 
-/// Index of a city in its registry. Only a registry hands these out, so a
-/// `CityId` always names a declared city.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Index of a city in its registry. Only a registry hands these out (or
+/// the article cache, which checks them against it), so a `CityId` always
+/// names a declared city.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct CityId(u32);
 
 impl CityId {

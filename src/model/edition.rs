@@ -10,7 +10,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::layout::CONTENT_DIR;
 
 /// An edition: the position of its language in the site's languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct EditionId(usize);
 
 impl EditionId {

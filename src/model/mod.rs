@@ -2,6 +2,7 @@
 //! Nothing here reads files or knows about templates.
 
 mod article;
+mod body;
 mod city;
 mod edition;
 mod partnership;
@@ -10,6 +11,7 @@ mod site;
 pub mod slug;
 
 pub use article::{iso_date, Article, PublishedDate, Topic, YearMonth};
+pub use body::{Body, BodyFacts, BodySource};
 pub use city::{City, CityId, CityLookup, CityRegistry, Position, ProvinceNames};
 pub use edition::{EditionId, EditionPlace, Editions};
 pub use partnership::{PairId, Partnership, Partnerships};

@@ -414,7 +414,7 @@ fn capitalised(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{City, EditionId, PublishedDate, Topic};
+    use crate::model::{Body, City, EditionId, PublishedDate, Topic};
     use time::{Date, Month};
 
     fn registry() -> CityRegistry {
@@ -449,7 +449,7 @@ mod tests {
             }],
             summary_html: String::new(),
             summary_text: String::new(),
-            body_html: String::new(),
+            body: Body::default(),
             source: None,
             source_url: None,
             draft: false,

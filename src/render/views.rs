@@ -300,7 +300,7 @@ impl<'a> ArticleView<'a> {
                 })
                 .collect(),
             summary_text: &article.summary_text,
-            body_html: &article.body_html,
+            body_html: article.body.html(),
             source: article.source.as_deref(),
             source_url: article.source_url.as_deref(),
         }

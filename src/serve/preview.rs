@@ -185,7 +185,7 @@ impl Preview {
         self.loaded = pipeline::load_config(site, base_url, &mut self.config_problems).and_then(
             |(config, cities)| {
                 let options = pipeline::load_options(&config, &cities, self.options.include_drafts);
-                match ContentSet::load(site.root(), &options) {
+                match ContentSet::load(site.root(), &options, None) {
                     Ok(content) => Some(Loaded {
                         config,
                         cities,

@@ -326,3 +326,28 @@ impl RandomSite {
         ("edit config.toml".into(), vec![Change::Config])
     }
 }
+
+/// Dates every file under `dir` written in the last few seconds an hour
+/// back, as if an editor had saved it long before the next build: a build
+/// keeps no article of a file changed just before it (it could change
+/// again within the same tick of the file system's clock), so without this
+/// a test's builds, which follow its edits at once, would never use the
+/// article cache. Times stay apart as the edits' were.
+pub fn age_recent_files(dir: &std::path::Path) {
+    use std::time::{Duration, SystemTime};
+    let recent = SystemTime::now() - Duration::from_secs(5);
+    for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+        let modified = entry.metadata().ok().and_then(|m| m.modified().ok());
+        let Some(modified) = modified.filter(|m| *m > recent) else {
+            continue;
+        };
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap();
+            file.set_modified(modified - Duration::from_secs(3600))
+                .unwrap();
+        }
+    }
+}
