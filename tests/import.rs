@@ -41,6 +41,18 @@ fn import_ok(site: &Site, args: &[&str]) -> String {
     stdout(&output)
 }
 
+/// The one file an import wrote into `content/news/`.
+fn the_one_article(site: &Site) -> PathBuf {
+    let written: Vec<PathBuf> = std::fs::read_dir(site.root().join("content/news"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let [path] = written.as_slice() else {
+        panic!("{written:?}")
+    };
+    path.clone()
+}
+
 /// The front matter of a content file, parsed.
 fn front_matter(site: &Site, relative: &str) -> toml::Table {
     let text = std::fs::read_to_string(site.root().join(relative)).unwrap();
@@ -174,14 +186,8 @@ fn news_that_speaks_of_copyright_or_technical_support_is_kept_and_only_the_foote
         "徐州与无锡共建知识产权服务中心\n\n2023年7月3日，徐州与无锡签署协议。\n\n无锡将为徐州企业提供技术支持，并共享版权所有登记服务。\n\n两市将定期交流。\n\n版权所有 © 2023 徐州市人民政府 技术支持：某网络公司\n",
     );
     let said = import_ok(&site, &[site.root().join("release.txt").to_str().unwrap()]);
-    let written: Vec<PathBuf> = std::fs::read_dir(site.root().join("content/news"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let [path] = written.as_slice() else {
-        panic!("{written:?}")
-    };
-    let text = std::fs::read_to_string(path).unwrap();
+    let path = the_one_article(&site);
+    let text = std::fs::read_to_string(&path).unwrap();
     assert!(
         text.contains("无锡将为徐州企业提供技术支持，并共享版权所有登记服务。"),
         "{text}"
@@ -234,13 +240,7 @@ fn a_chinese_release_keeps_its_list_and_source_and_can_come_from_standard_input(
         "{}",
         stdout(&output)
     );
-    let written: Vec<PathBuf> = std::fs::read_dir(site.root().join("content/news"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let [path] = written.as_slice() else {
-        panic!("{written:?}")
-    };
+    let path = the_one_article(&site);
     let relative = path.strip_prefix(site.root()).unwrap().to_str().unwrap();
     let front = front_matter(&site, relative);
     assert_eq!(
