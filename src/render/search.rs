@@ -16,6 +16,9 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::model::{paths, Article, Editions, Site};
 
+/// Records made at once before they are handed to Pagefind.
+const RECORD_BATCH: usize = 1024;
+
 /// Every file of the search bundle.
 pub fn files(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Diagnostic> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -31,22 +34,25 @@ async fn index(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Di
         let language = &config.languages[edition.index()];
         let home = format!("{}{}", root_path(config), language.prefix);
         // Pagefind takes records one at a time; they are made in parallel
-        // (a body from the article cache is rendered when asked for).
-        let records: Vec<Record> = (site.all().par_iter())
-            .map(|&id| record(site, site.article(id), &home))
-            .collect();
-        for record in records {
-            index
-                .add_custom_record(
-                    record.url,
-                    record.content,
-                    language.tag.to_lowercase(),
-                    Some(record.meta),
-                    Some(record.filters),
-                    Some(record.sort),
-                )
-                .await
-                .map_err(|e| failed(&*e))?;
+        // (a body from the article cache is rendered when asked for), a
+        // batch at a time so that their text is not all held at once.
+        for batch in site.all().chunks(RECORD_BATCH) {
+            let records: Vec<Record> = (batch.par_iter())
+                .map(|&id| record(site, site.article(id), &home))
+                .collect();
+            for record in records {
+                index
+                    .add_custom_record(
+                        record.url,
+                        record.content,
+                        language.tag.to_lowercase(),
+                        Some(record.meta),
+                        Some(record.filters),
+                        Some(record.sort),
+                    )
+                    .await
+                    .map_err(|e| failed(&*e))?;
+            }
         }
     }
     let files = index.get_files().await.map_err(|e| failed(&*e))?;
