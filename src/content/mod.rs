@@ -462,14 +462,27 @@ fn read_or_take(
         .filter(|cached| stamp == Some(cached.stamp));
     match cached {
         Some(cached) => FileState::cached(cached),
-        None => read_state(content_dir, file, options),
+        None => read_stamped(content_dir, file, options, stamp),
     }
 }
 
 fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
-    // Taken before the file is read: a file changed while it is read has
-    // another stamp by the next build.
-    let stamp = Stamp::of(&content_dir.join(file));
+    read_stamped(
+        content_dir,
+        file,
+        options,
+        Stamp::of(&content_dir.join(file)),
+    )
+}
+
+/// Reads `file`, whose `stamp` was taken before: a file changed while it is
+/// read has another stamp by the next build.
+fn read_stamped(
+    content_dir: &Path,
+    file: &str,
+    options: &LoadOptions<'_>,
+    stamp: Option<Stamp>,
+) -> FileState {
     let (text, parsed, front_matter_problems) = match read(content_dir, file) {
         Ok(text) => {
             let terms = SiteTerms {
