@@ -57,7 +57,7 @@ pub struct Target {
     /// The URL as written, for messages.
     pub url: String,
     pub location: Location,
-    /// An S3-compatible service other than Amazon's: `https://oss-cn-hangzhou.aliyuncs.com`.
+    /// An S3-compatible service other than Amazon's: `https://minio.example.org`.
     pub endpoint: Option<String>,
     pub region: Option<String>,
 }
@@ -203,7 +203,7 @@ fn target(raw: RawTarget, problem: &mut Problem<'_>) -> Option<Target> {
             problem(
                 endpoint.span(),
                 format!("`endpoint = \"{}\"` is not the address of an S3-compatible service", endpoint.get_ref()),
-                "write the service's address with its scheme, like `endpoint = \"https://oss-cn-hangzhou.aliyuncs.com\"`, and only for an `s3://` target",
+                "write the service's address with its scheme, like `endpoint = \"https://minio.example.org\"`, and only for an `s3://` target",
             );
             return None;
         }
