@@ -177,10 +177,12 @@ pub fn place_names(text: &str) -> Vec<PlaceName> {
             {
                 continue;
             }
-            if let Some((_, run)) = capitalised_words_before(&text[..at]) {
+            if let Some((start, run)) = capitalised_words_before(&text[..at]) {
+                // "Xinghai  County", typed with two spaces, is Xinghai's too.
+                let run = run.trim_end();
                 let (before, stem) = run.rsplit_once(' ').unwrap_or(("", run));
                 found.insert(PlaceName {
-                    at: at - stem.len(),
+                    at: start + run.len() - stem.len(),
                     stem: stem.to_string(),
                     kind: kind.to_string(),
                     before: before.to_string(),
@@ -317,5 +319,13 @@ mod tests {
             names,
             ["Xuzhou City", "Xinghai County", "Hainan Province", "兴海县"]
         );
+    }
+
+    #[test]
+    fn a_name_typed_with_two_spaces_before_its_kind_is_still_the_name() {
+        let found = place_names("Teachers went to Xinghai  County.");
+        let names: Vec<String> = found.iter().map(PlaceName::full).collect();
+        assert_eq!(names, ["Xinghai County"]);
+        assert_eq!(found[0].at, "Teachers went to ".len());
     }
 }
