@@ -246,7 +246,7 @@ pub fn init_site(dir: &Path) -> Result<(), ScaffoldError> {
     )?;
     write(
         &dir.join(".gitignore"),
-        &format!("# What `concord build` writes: the site, beside it its spare copy and lock,\n# and the page cache that lets the next build render only what changed.\n/{OUTPUT_DIR}/\n/.{OUTPUT_DIR}.concord-*\n/{CONCORD_DIR}/\n"),
+        &format!("# What `concord build` writes: the site, beside it its spare copy and lock,\n# and the caches that let the next build read and render only what changed.\n/{OUTPUT_DIR}/\n/.{OUTPUT_DIR}.concord-*\n/{CONCORD_DIR}/\n"),
     )?;
     let static_dir = dir.join(STATIC_DIR);
     fs::create_dir_all(&static_dir).map_err(|source| ScaffoldError::Io {
