@@ -137,15 +137,27 @@ impl BodyMaker {
             today: self.today,
             raw_html: self.raw_html,
         };
-        let links = ContentLinks {
-            base_url: &self.base_url,
-            cities: &self.cities,
-            files: &self.targets,
-            include_drafts: self.include_drafts,
-        };
         let state = read_state(&self.content_dir, file, &options);
-        let finished = render_body(file, &state, &links, &options);
-        (finished.article).map_or_else(String::new, |article| article.body.html().to_string())
+        let Some(parsed) = &state.parsed else {
+            return String::new();
+        };
+        let links = content_links(&options, &self.targets);
+        render_markdown(&state.text, parsed, &links, &options)
+            .0
+            .html
+    }
+}
+
+/// How an article's links resolve: against `targets`, the site's content files.
+fn content_links<'a>(
+    options: &LoadOptions<'a>,
+    targets: &'a HashMap<String, Target>,
+) -> ContentLinks<'a> {
+    ContentLinks {
+        base_url: options.base_url,
+        cities: options.cities,
+        files: targets,
+        include_drafts: options.include_drafts,
     }
 }
 
@@ -240,26 +252,16 @@ impl ContentSet {
     ) -> Result<ContentSet, Diagnostics> {
         let content_dir = root.join(CONTENT_DIR);
         let names = discover(&content_dir)?;
-        let mut files: BTreeMap<String, FileState> = names
-            .into_par_iter()
-            .map(|file| {
-                let state = read_or_take(&content_dir, &file, options, cache);
-                (file, state)
-            })
-            .collect();
+        let mut files: BTreeMap<String, FileState> =
+            read_files(&content_dir, names, options, cache)
+                .into_iter()
+                .collect();
         let targets = files_targets(&files, options);
         let moved: Vec<String> = (files.iter())
             .filter(|(_, state)| state.links_moved(&targets))
             .map(|(file, _)| file.clone())
             .collect();
-        let reread: Vec<(String, FileState)> = moved
-            .into_par_iter()
-            .map(|file| {
-                let state = read_state(&content_dir, &file, options);
-                (file, state)
-            })
-            .collect();
-        files.extend(reread);
+        files.extend(read_files(&content_dir, moved, options, None));
         let mut set = ContentSet {
             content_dir,
             files,
@@ -351,12 +353,7 @@ impl ContentSet {
 
     /// Renders the bodies of `stale` files, resolving their links.
     fn finish(&mut self, stale: &[String], options: &LoadOptions<'_>) {
-        let links = ContentLinks {
-            base_url: options.base_url,
-            cities: options.cities,
-            files: &self.targets,
-            include_drafts: options.include_drafts,
-        };
+        let links = content_links(options, &self.targets);
         let finished: Vec<(String, Finished)> = stale
             .par_iter()
             .filter_map(|name| {
@@ -467,12 +464,23 @@ fn read_or_take(
 }
 
 fn read_state(content_dir: &Path, file: &str, options: &LoadOptions<'_>) -> FileState {
-    read_stamped(
-        content_dir,
-        file,
-        options,
-        Stamp::of(&content_dir.join(file)),
-    )
+    read_or_take(content_dir, file, options, None)
+}
+
+/// [`read_or_take`] of every one of `files`, in parallel.
+fn read_files(
+    content_dir: &Path,
+    files: Vec<String>,
+    options: &LoadOptions<'_>,
+    cache: Option<&ArticleCache>,
+) -> Vec<(String, FileState)> {
+    files
+        .into_par_iter()
+        .map(|file| {
+            let state = read_or_take(content_dir, &file, options, cache);
+            (file, state)
+        })
+        .collect()
 }
 
 /// Reads `file`, whose `stamp` was taken before: a file changed while it is
@@ -504,6 +512,27 @@ fn read_stamped(
     }
 }
 
+/// The body of a parsed file as Markdown renders it, with the content
+/// files its links named (`@/…`), in the order they came.
+fn render_markdown(
+    text: &str,
+    parsed: &Parsed,
+    links: &ContentLinks<'_>,
+    options: &LoadOptions<'_>,
+) -> (markdown::RenderedBody, Vec<String>) {
+    let article_links = ArticleLinks {
+        links,
+        prefix: &options.languages[parsed.article.edition.index()].prefix,
+        named: Default::default(),
+    };
+    let body = markdown::render(
+        &text[parsed.body_offset..],
+        &article_links,
+        options.raw_html,
+    );
+    (body, article_links.named.into_inner())
+}
+
 fn render_body(
     file: &str,
     state: &FileState,
@@ -519,14 +548,8 @@ fn render_body(
     };
     let text = &state.text;
     let body_offset = parsed.body_offset;
-    let article_links = ArticleLinks {
-        links,
-        prefix: &options.languages[parsed.article.edition.index()].prefix,
-        named: Default::default(),
-    };
-    let body = markdown::render(&text[body_offset..], &article_links, options.raw_html);
-    let named = article_links.named.take().into_iter();
-    let links_led = named.map(|file| {
+    let (body, named) = render_markdown(text, parsed, links, options);
+    let links_led = named.into_iter().map(|file| {
         let led = links.files.get(&file).cloned();
         (file, led)
     });
