@@ -566,11 +566,7 @@ fn deploy(options: DeployOptions) -> ExitCode {
                 not_uploaded, more, ..
             } = &error
             {
-                let more = match more {
-                    0 => String::new(),
-                    n => format!(" and {n} more"),
-                };
-                eprintln!("not uploaded: {}{more}", not_uploaded.join(", "));
+                eprintln!("not uploaded: {}", and_more(not_uploaded, *more));
             }
             if let Some(help) = error.help() {
                 eprintln!("help: {help}");
@@ -583,10 +579,15 @@ fn deploy(options: DeployOptions) -> ExitCode {
 /// The first few of `paths`, and how many more.
 fn first_few(paths: &[String]) -> String {
     const SHOWN: usize = 5;
-    let shown = paths[..paths.len().min(SHOWN)].join(", ");
-    match paths.len().saturating_sub(SHOWN) {
-        0 => shown,
-        more => format!("{shown} and {more} more"),
+    let shown = &paths[..paths.len().min(SHOWN)];
+    and_more(shown, paths.len() - shown.len())
+}
+
+/// `shown`, and `more` besides when there are.
+fn and_more(shown: &[String], more: usize) -> String {
+    match more {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
     }
 }
 
