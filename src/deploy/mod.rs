@@ -187,6 +187,17 @@ struct Outcome {
     left_alone: Vec<String>,
 }
 
+impl Outcome {
+    /// What `plan` will do, deleting nothing if it has more than `max_deletes` to delete.
+    fn of(plan: &Plan, max_deletes: usize) -> Outcome {
+        Outcome {
+            summary: plan.summary(),
+            skip_deletes: plan.deletes.len() > max_deletes,
+            left_alone: plan.left_alone.clone(),
+        }
+    }
+}
+
 /// What every stage of one deploy needs to know.
 struct Job<'a> {
     options: &'a DeployOptions,
@@ -274,11 +285,7 @@ fn to_folder(job: &Job<'_>, path: &Path, files: Vec<Outgoing>) -> Result<Outcome
         target: job.target,
         plan: &plan,
     });
-    let outcome = Outcome {
-        summary: plan.summary(),
-        skip_deletes: plan.deletes.len() > job.max_deletes,
-        left_alone: Vec::new(),
-    };
+    let outcome = Outcome::of(&plan, job.max_deletes);
     if job.options.dry_run {
         return Ok(outcome);
     }
@@ -325,11 +332,7 @@ fn to_bucket(job: &Job<'_>, prepared: &Prepared, bucket: Bucket) -> Result<Outco
         target: job.target,
         plan: &plan,
     });
-    let outcome = Outcome {
-        summary: plan.summary(),
-        skip_deletes: plan.deletes.len() > job.max_deletes,
-        left_alone: plan.left_alone.clone(),
-    };
+    let outcome = Outcome::of(&plan, job.max_deletes);
     if !job.options.dry_run {
         let skip = outcome.skip_deletes;
         runtime.block_on(publish(job, &bucket, plan, &remote, &manifest, skip))?;
