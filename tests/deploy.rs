@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::http::request;
 use common::*;
+use concord::deploy::plan::md5_hex;
 
 const BASE: &str = "https://example.org/";
 const BUCKET: &str = "site";
@@ -275,14 +276,6 @@ fn set(items: impl IntoIterator<Item = String>) -> BTreeSet<String> {
 
 const MANIFEST: &str = ".concord-deploy.tsv";
 
-fn md5_hex(text: &str) -> String {
-    use md5::Digest;
-    md5::Md5::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
 #[test]
 fn the_first_deploy_uploads_every_file_and_the_next_none() {
     let Some(server) = S3rver::start() else {
@@ -446,7 +439,7 @@ fn a_bucket_keeps_the_files_concord_did_not_store_or_that_were_changed_by_hand()
         let etag = objects
             .get(path)
             .unwrap_or_else(|| panic!("{path} was deleted"));
-        assert_eq!(*etag, md5_hex(text), "{path} was changed");
+        assert_eq!(*etag, md5_hex(text.as_bytes()), "{path} was changed");
     }
     assert!(!objects.contains_key("news/report-2/index.html"));
     let deleted = server.keys_since(mark, "Deleted");
