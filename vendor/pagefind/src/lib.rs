@@ -10,6 +10,7 @@ use options::{PagefindInboundConfig, SearchOptions};
 use output::SyntheticFile;
 use rayon::prelude::*;
 pub use service::api;
+use service::api::IndexedFileResponse;
 use wax::walk::Entry;
 use wax::Glob;
 
@@ -34,6 +35,9 @@ const PAGEFIND_VERSION: &str = env!("CARGO_PKG_VERSION");
 struct SearchState {
     options: SearchOptions,
     fossicked_pages: Vec<FossickedData>,
+    /// Where the first page of each URL is in `fossicked_pages`, so that a
+    /// page added again replaces it without a scan of every page.
+    page_positions: HashMap<String, usize>,
     built_indexes: Vec<PagefindIndexes>,
 }
 
@@ -42,6 +46,7 @@ impl SearchState {
         Self {
             options,
             fossicked_pages: vec![],
+            page_positions: HashMap::new(),
             built_indexes: vec![],
         }
     }
@@ -108,28 +113,54 @@ impl SearchState {
         }
 
         let existing_page_count = self.fossicked_pages.len();
-        self.fossicked_pages.extend(results);
+        for page in results {
+            self.page_positions
+                .entry(page.url.clone())
+                .or_insert(self.fossicked_pages.len());
+            self.fossicked_pages.push(page);
+        }
 
         Ok(self.fossicked_pages.len() - existing_page_count)
     }
 
     pub fn fossick_one(&mut self, file: Fossicker) -> Result<FossickedData> {
         let result = file.fossick_sync(&self.options);
-        if let Some(result) = result.as_ref().ok() {
-            let existing = self
-                .fossicked_pages
-                .iter()
-                .position(|page| page.url == result.url);
-            if let Some(existing) = existing {
-                *self.fossicked_pages.get_mut(existing).unwrap() = result.clone();
-            } else {
-                self.fossicked_pages.push(result.clone());
-            }
+        if let Ok(result) = result.as_ref() {
+            self.insert_page(result.clone());
         }
         result
     }
 
-    pub async fn build_indexes(&mut self) -> Result<()> {
+    /// Fossick records in parallel using rayon; each replaces an earlier page
+    /// of its URL, as `fossick_one` does. A failure adds none of them.
+    pub fn fossick_records(&mut self, files: Vec<Fossicker>) -> Result<Vec<IndexedFileResponse>> {
+        let options = &self.options;
+        let pages: Vec<FossickedData> = files
+            .into_par_iter()
+            .map(|file| file.fossick_sync(options))
+            .collect::<Result<_>>()?;
+        let responses = pages.iter().map(IndexedFileResponse::of).collect();
+        for page in pages {
+            self.insert_page(page);
+        }
+        Ok(responses)
+    }
+
+    fn insert_page(&mut self, page: FossickedData) {
+        match self.page_positions.get(&page.url) {
+            Some(&existing) => self.fossicked_pages[existing] = page,
+            None => {
+                self.page_positions
+                    .insert(page.url.clone(), self.fossicked_pages.len());
+                self.fossicked_pages.push(page);
+            }
+        }
+    }
+
+    /// Builds the indexes of the pages fossicked so far; without
+    /// `keep_pages` they are moved into the indexes, so that this state can
+    /// only be built once.
+    pub async fn build_indexes(&mut self, keep_pages: bool) -> Result<()> {
         let log = &self.options.logger;
 
         let used_custom_body = self.fossicked_pages.iter().any(|page| page.has_custom_body);
@@ -163,21 +194,34 @@ impl SearchState {
 
         log.status("[Reading languages]");
 
-        let pages_with_data = self.fossicked_pages.iter().filter(|d| {
+        let has_data = |d: &FossickedData| {
             if used_custom_body && !d.has_custom_body && !d.force_inclusion {
                 return false;
             }
             !d.word_data.is_empty()
-        });
+        };
+        // Copying every page's words costs as much as indexing them, so a
+        // state that is built only once gives its pages up instead.
+        let pages_with_data: Vec<FossickedData> = if keep_pages {
+            self.fossicked_pages
+                .iter()
+                .filter(|d| has_data(d))
+                .cloned()
+                .collect()
+        } else {
+            self.page_positions.clear();
+            std::mem::take(&mut self.fossicked_pages)
+                .into_iter()
+                .filter(has_data)
+                .collect()
+        };
 
         let mut language_map: HashMap<String, Vec<fossick::FossickedData>> = HashMap::new();
         for page in pages_with_data {
-            let language = page.language.clone();
-            if let Some(lang_pages) = language_map.get_mut(&language) {
-                lang_pages.push(page.clone());
-            } else {
-                language_map.insert(language, vec![page.clone()]);
-            }
+            language_map
+                .entry(page.language.clone())
+                .or_default()
+                .push(page);
         }
 
         log.info(format!(

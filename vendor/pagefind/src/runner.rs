@@ -90,7 +90,7 @@ pub async fn run_indexer() -> Result<()> {
                         );
                 }
 
-                runner.build_indexes().await?;
+                runner.build_indexes(false).await?;
                 _ = &runner.write_files(None).await;
 
                 if use_old_bundle {

@@ -7,9 +7,10 @@ use crate::{SearchOptions, PAGEFIND_VERSION};
 use flate2::write::GzEncoder; // TODO: Replace flate2 with async-compression since we
 use flate2::Compression; //   // require that crate for the input compression anyway.
 use futures::future::join_all;
-use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
 use minifier::js::minify;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
 use tokio::time::sleep;
@@ -158,70 +159,55 @@ async fn write_common(
     };
 
     let mut files = vec![
-        write(
-            outdir.join("pagefind.js"),
-            vec![&js],
-            Compress::None,
-            write_behavior,
-        ),
+        write(outdir.join("pagefind.js"), vec![&js], write_behavior),
         write(
             outdir.join("pagefind-highlight.js"),
             vec![HIGHLIGHT_JS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-worker.js"),
             vec![&worker_js],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-ui.js"),
             vec![WEB_UI_JS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-ui.css"),
             vec![WEB_UI_CSS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-modular-ui.js"),
             vec![WEB_MODULAR_UI_JS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-modular-ui.css"),
             vec![WEB_MODULAR_UI_CSS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-component-ui.js"),
             vec![COMPONENT_UI_JS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-component-ui.css"),
             vec![COMPONENT_UI_CSS],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("wasm.unknown.pagefind"),
             vec![GENERIC_WEB_WASM],
-            Compress::None,
             write_behavior,
         ),
         write(
             outdir.join("pagefind-entry.json"),
             vec![encoded_entry_meta.as_bytes()],
-            Compress::None,
             write_behavior,
         ),
     ];
@@ -231,19 +217,16 @@ async fn write_common(
             write(
                 outdir.join("playground/index.html"),
                 vec![crate::playground::PLAYGROUND_HTML.as_bytes()],
-                Compress::None,
                 write_behavior,
             ),
             write(
                 outdir.join("playground/pagefind-playground.js"),
                 vec![crate::playground::PLAYGROUND_JS.as_bytes()],
-                Compress::None,
                 write_behavior,
             ),
             write(
                 outdir.join("playground/pagefind-playground.css"),
                 vec![crate::playground::PLAYGROUND_CSS.as_bytes()],
-                Compress::None,
                 write_behavior,
             ),
         ]);
@@ -321,12 +304,41 @@ impl PagefindIndexes {
             WriteBehavior::Immutable
         };
 
-        let mut files = vec![write(
+        // Compressing is most of the work of writing an index, so the
+        // files are compressed in parallel before any is written.
+        let mut compressible: Vec<(PathBuf, &[u8])> = vec![(
             outdir.join(format!("pagefind.{}.pf_meta", &self.meta_index.0)),
-            vec![&self.meta_index.1],
-            Compress::GZ,
-            immutable_write_behaviour,
+            &self.meta_index.1,
         )];
+        compressible.extend(self.fragments.iter().map(|(hash, fragment)| {
+            (
+                outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                fragment.as_bytes(),
+            )
+        }));
+        compressible.extend(self.word_indexes.iter().map(|(hash, index)| {
+            (
+                outdir.join(format!("index/{}.pf_index", hash)),
+                index.as_slice(),
+            )
+        }));
+        compressible.extend(self.filter_indexes.iter().map(|(hash, index)| {
+            (
+                outdir.join(format!("filter/{}.pf_filter", hash)),
+                index.as_slice(),
+            )
+        }));
+        let compressed: Vec<(PathBuf, Vec<u8>)> = compressible
+            .into_par_iter()
+            .map(|(filename, content)| (filename, gzip(content)))
+            .collect();
+
+        let mut files: Vec<_> = compressed
+            .iter()
+            .map(|(filename, contents)| {
+                write(filename.clone(), vec![contents], immutable_write_behaviour)
+            })
+            .collect();
 
         if self.language != "unknown" {
             if let Some(wasm_path) = self.lang_wasm_path() {
@@ -336,7 +348,6 @@ impl PagefindIndexes {
                         .get_file(wasm_path)
                         .expect("WASM should exist")
                         .contents()],
-                    Compress::None,
                     if synthetic {
                         WriteBehavior::Synthetic
                     } else {
@@ -352,33 +363,6 @@ impl PagefindIndexes {
             }
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
-            write(
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
         let output_files = join_all(files).await;
         if synthetic {
             Some(output_files.into_iter().flatten().collect())
@@ -386,12 +370,6 @@ impl PagefindIndexes {
             None
         }
     }
-}
-
-#[derive(Copy, Clone)]
-enum Compress {
-    GZ,
-    None,
 }
 
 #[derive(Copy, Clone)]
@@ -407,10 +385,19 @@ pub struct SyntheticFile {
     pub contents: Vec<u8>,
 }
 
+/// A file's content gzipped as the Pagefind web client reads it: behind a
+/// marker that tells it whether the browser has already decompressed it.
+fn gzip(content: &[u8]) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(b"pagefind_dcd")
+        .and_then(|()| gz.write_all(content))
+        .and_then(|()| gz.finish())
+        .expect("Writing to memory cannot fail")
+}
+
 async fn write(
     filename: PathBuf,
     content_chunks: Vec<&[u8]>,
-    compression: Compress,
     write_behavior: WriteBehavior,
 ) -> Option<SyntheticFile> {
     let mut file = None;
@@ -433,42 +420,22 @@ async fn write(
         }
     };
 
-    match compression {
-        Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            for chunk in content_chunks {
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(chunk).unwrap();
-            }
-            if let Ok(contents) = gz.finish() {
-                if let Some(mut file) = file {
-                    file.write_all(&contents).await.unwrap();
-                    // `write_all` resolving only means the bytes are in tokio's
-                    // buffer; the blocking-pool write to disk may still be in
-                    // flight. Flush before the file drops, or a service-mode
-                    // consumer can receive the WriteFiles acknowledgement and
-                    // close the process while a file is half written, shipping
-                    // a truncated asset.
-                    file.flush().await.unwrap();
-                } else {
-                    return Some(SyntheticFile { filename, contents });
-                }
-            }
-            None
+    if let Some(mut file) = file {
+        for chunk in content_chunks {
+            file.write_all(chunk).await.unwrap();
         }
-        Compress::None => {
-            if let Some(mut file) = file {
-                for chunk in content_chunks {
-                    file.write_all(chunk).await.unwrap();
-                }
-                file.flush().await.unwrap();
-                None
-            } else {
-                return Some(SyntheticFile {
-                    filename,
-                    contents: content_chunks.into_iter().flatten().cloned().collect(),
-                });
-            }
-        }
+        // `write_all` resolving only means the bytes are in tokio's
+        // buffer; the blocking-pool write to disk may still be in
+        // flight. Flush before the file drops, or a service-mode
+        // consumer can receive the WriteFiles acknowledgement and
+        // close the process while a file is half written, shipping
+        // a truncated asset.
+        file.flush().await.unwrap();
+        None
+    } else {
+        Some(SyntheticFile {
+            filename,
+            contents: content_chunks.into_iter().flatten().cloned().collect(),
+        })
     }
 }

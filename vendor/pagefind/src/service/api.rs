@@ -39,7 +39,7 @@ use rust_patch::Patch;
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc};
 
 use crate::{
-    fossick::{parser::DomParserResult, Fossicker},
+    fossick::{parser::DomParserResult, FossickedData, Fossicker},
     options::PagefindServiceConfig,
     PagefindInboundConfig, SearchOptions, SearchState,
 };
@@ -49,6 +49,53 @@ pub struct IndexedFileResponse {
     pub page_word_count: u32,
     pub page_url: String,
     pub page_meta: BTreeMap<String, String>,
+}
+
+impl IndexedFileResponse {
+    pub(crate) fn of(data: &FossickedData) -> Self {
+        Self {
+            page_word_count: data.fragment.data.word_count as u32,
+            page_url: data.fragment.data.url.clone(),
+            page_meta: data.fragment.data.meta.clone(),
+        }
+    }
+}
+
+/// A record that isn't backed by an HTML file, for `add_custom_records`.
+#[derive(Debug, Clone, Default)]
+pub struct CustomRecord {
+    /// The output URL of this record. Pagefind will not alter this.
+    pub url: String,
+    /// The raw content of this record.
+    pub content: String,
+    /// What language is this record written in. Expects an ISO 639-1 code.
+    pub language: String,
+    /// The metadata to attach to this record. Supplying a `title` is highly recommended.
+    pub meta: BTreeMap<String, String>,
+    /// The filters to attach to this record.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// The sort keys to attach to this record.
+    pub sort: BTreeMap<String, String>,
+}
+
+impl CustomRecord {
+    fn into_fossicker(self, force_language: Option<String>) -> Fossicker {
+        let data = DomParserResult {
+            digest: self.content,
+            filters: self.filters,
+            sort: self.sort,
+            meta: self.meta,
+            anchor_content: BTreeMap::new(),
+            anchor_titles: BTreeMap::new(),
+            has_custom_body: false,
+            force_inclusion: true,
+            has_html_element: true,
+            has_old_bundle_reference: false,
+            has_default_ui_reference: false,
+            language: force_language.unwrap_or(self.language),
+        };
+        Fossicker::new_with_data(self.url, data)
+    }
 }
 
 pub struct PagefindIndex {
@@ -100,11 +147,9 @@ impl PagefindIndex {
 
         let file = Fossicker::new_synthetic(source_path.map(PathBuf::from), url, content);
         let state = Arc::clone(&self.search_index);
-        let data = tokio::task::spawn_blocking(move || {
-            state.blocking_lock().fossick_one(file)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
+        let data = tokio::task::spawn_blocking(move || state.blocking_lock().fossick_one(file))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
 
         Ok(IndexedFileResponse {
             page_word_count: data.fragment.data.word_count as u32,
@@ -141,33 +186,44 @@ impl PagefindIndex {
             .options
             .force_language
             .clone();
-        let data = DomParserResult {
-            digest: content,
+        let record = CustomRecord {
+            url,
+            content,
+            language,
+            meta: meta.unwrap_or_default(),
             filters: filters.unwrap_or_default(),
             sort: sort.unwrap_or_default(),
-            meta: meta.unwrap_or_default(),
-            anchor_content: BTreeMap::new(),
-            anchor_titles: BTreeMap::new(),
-            has_custom_body: false,
-            force_inclusion: true,
-            has_html_element: true,
-            has_old_bundle_reference: false,
-            has_default_ui_reference: false,
-            language: force_language.unwrap_or(language),
         };
-        let file = Fossicker::new_with_data(url, data);
+        let file = record.into_fossicker(force_language);
         let state = Arc::clone(&self.search_index);
-        let data = tokio::task::spawn_blocking(move || {
-            state.blocking_lock().fossick_one(file)
+        let data = tokio::task::spawn_blocking(move || state.blocking_lock().fossick_one(file))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
+
+        Ok(IndexedFileResponse::of(&data))
+    }
+
+    /// Index many custom records at once: they are processed in parallel,
+    /// and none of them is added if one fails.
+    ///
+    /// # Returns
+    /// Metadata about each added record, in order, if successful, otherwise an Error.
+    pub async fn add_custom_records(
+        &mut self,
+        records: Vec<CustomRecord>,
+    ) -> Result<Vec<IndexedFileResponse>> {
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || {
+            let mut state = state.blocking_lock();
+            let force_language = state.options.force_language.clone();
+            let files = records
+                .into_iter()
+                .map(|record| record.into_fossicker(force_language.clone()))
+                .collect();
+            state.fossick_records(files)
         })
         .await
-        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
-
-        Ok(IndexedFileResponse {
-            page_word_count: data.fragment.data.word_count as u32,
-            page_url: data.fragment.data.url,
-            page_meta: data.fragment.data.meta,
-        })
+        .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
     }
 
     /// Index a directory of HTML files from disk.
@@ -185,7 +241,9 @@ impl PagefindIndex {
 
         let state = Arc::clone(&self.search_index);
         let page_count = tokio::task::spawn_blocking(move || {
-            state.blocking_lock().fossick_many(PathBuf::from(path), glob)
+            state
+                .blocking_lock()
+                .fossick_many(PathBuf::from(path), glob)
         })
         .await
         .map_err(|e| anyhow::anyhow!("Task join error: {e}"))??;
@@ -195,7 +253,7 @@ impl PagefindIndex {
 
     /// Build the search index for this instance and hold it in memory.
     pub async fn build_indexes(&mut self) -> Result<()> {
-        self.search_index.lock().await.build_indexes().await
+        self.search_index.lock().await.build_indexes(true).await
     }
 
     /// Build the search index for this instance and write the files to disk.
@@ -207,7 +265,7 @@ impl PagefindIndex {
     /// The path files were written to if successful, otherwise an Error.
     pub async fn write_files(&mut self, output_path: Option<String>) -> Result<String> {
         let mut state = self.search_index.lock().await;
-        state.build_indexes().await?;
+        state.build_indexes(true).await?;
         let resolved_output_path = state.write_files(output_path.map(Into::into)).await;
 
         Ok(resolved_output_path.to_string_lossy().into())
@@ -220,7 +278,17 @@ impl PagefindIndex {
     /// A list of SyntheticFiles containing the path and content of each file.
     pub async fn get_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
-        state.build_indexes().await?;
+        state.build_indexes(true).await?;
+        Ok(state.get_files().await)
+    }
+
+    /// Build the search index and return its files, as `get_files` does, but
+    /// give up this instance to do it: its pages are moved into the index
+    /// rather than copied, which saves the time and memory of a copy of every
+    /// page's words.
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes(false).await?;
         Ok(state.get_files().await)
     }
 }
