@@ -86,6 +86,42 @@ fn the_index_is_the_same_bytes_on_every_build() {
     assert_eq!(first, second);
 }
 
+/// More articles than one batch of records, which Pagefind splits into
+/// words in parallel: every article is indexed once, and the bundle is the
+/// same bytes on every build.
+#[test]
+fn every_article_of_a_large_site_is_indexed_once_in_the_same_bytes() {
+    let site = Site::new(BASE, 10);
+    let articles = 1030;
+    for n in 0..articles {
+        site.article(
+            &format!("news/{n}.md"),
+            &format!("title = \"Wuxi and Xuzhou, visit {n}\"\ndate = 2020-06-09\ncities = [\"wuxi\", \"xuzhou\"]"),
+            &format!("Delegation {n} toured the co-built industrial park.\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let entry: serde_json::Value =
+        serde_json::from_str(&site.read("pagefind/pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().unwrap();
+    let counts: Vec<u64> = languages
+        .values()
+        .map(|language| language["page_count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [articles], "{entry}");
+    let fragments = std::fs::read_dir(site.output().join("pagefind/fragment"))
+        .unwrap()
+        .count();
+    assert_eq!(fragments as u64, articles, "a fragment per article");
+
+    let again = site.root().join("again");
+    site.build_ok(&["--output", again.to_str().unwrap()]);
+    assert_eq!(
+        snapshot(&site.output().join("pagefind")),
+        snapshot(&again.join("pagefind"))
+    );
+}
+
 #[test]
 fn search_can_be_turned_off() {
     let site = bilingual_site();

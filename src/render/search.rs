@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use pagefind::api::PagefindIndex;
+use pagefind::api::{CustomRecord, PagefindIndex};
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 
@@ -33,29 +33,21 @@ async fn index(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Di
     for (edition, site) in editions.iter() {
         let language = &config.languages[edition.index()];
         let home = format!("{}{}", root_path(config), language.prefix);
-        // Pagefind takes records one at a time; they are made in parallel
-        // (a body from the article cache is rendered when asked for), a
-        // batch at a time so that their text is not all held at once.
+        let tag = language.tag.to_lowercase();
+        // Records are made (a body from the article cache is rendered when
+        // asked for) and split into words in parallel, a batch at a time so
+        // that their text is not all held at once.
         for batch in site.all().chunks(RECORD_BATCH) {
-            let records: Vec<Record> = (batch.par_iter())
-                .map(|&id| record(site, site.article(id), &home))
+            let records: Vec<CustomRecord> = (batch.par_iter())
+                .map(|&id| record(site, site.article(id), &home, &tag))
                 .collect();
-            for record in records {
-                index
-                    .add_custom_record(
-                        record.url,
-                        record.content,
-                        language.tag.to_lowercase(),
-                        Some(record.meta),
-                        Some(record.filters),
-                        Some(record.sort),
-                    )
-                    .await
-                    .map_err(|e| failed(&*e))?;
-            }
+            index
+                .add_custom_records(records)
+                .await
+                .map_err(|e| failed(&*e))?;
         }
     }
-    let files = index.get_files().await.map_err(|e| failed(&*e))?;
+    let files = index.into_files().await.map_err(|e| failed(&*e))?;
     Ok(files
         .into_iter()
         .map(|file| SiteFile {
@@ -70,17 +62,10 @@ async fn index(editions: &Editions, config: &Config) -> Result<Vec<SiteFile>, Di
         .collect())
 }
 
-struct Record {
-    url: String,
-    content: String,
-    meta: BTreeMap<String, String>,
-    filters: BTreeMap<String, Vec<String>>,
-    sort: BTreeMap<String, String>,
-}
-
 /// An article as Pagefind indexes it; `home` is its edition's home as a
-/// path from the host, so that results link on any host the site is served from.
-fn record(site: &Site, article: &Article, home: &str) -> Record {
+/// path from the host, so that results link on any host the site is served
+/// from, and `language` the edition's language tag.
+fn record(site: &Site, article: &Article, home: &str, language: &str) -> CustomRecord {
     let cities: Vec<String> = article
         .cities
         .iter()
@@ -103,9 +88,10 @@ fn record(site: &Site, article: &Article, home: &str) -> Record {
         &article.summary_text
     };
     let content = format!("{}\n{summary}\n{text}", article.title);
-    Record {
+    CustomRecord {
         url: format!("{home}{}", article.path()),
         content,
+        language: language.to_string(),
         meta: BTreeMap::from([
             ("title".to_string(), article.title.clone()),
             ("date".to_string(), article.date.iso_date()),
