@@ -511,9 +511,9 @@ impl Fossicker {
 
             // A word's forms depend on the word alone, and prose repeats its
             // words, so each is stemmed once per page.
-            let mut indexable_words = match word_forms.get(base_word.as_str()) {
-                Some(forms) => forms.clone(),
-                None => {
+            let mut indexable_words = word_forms
+                .entry_ref(base_word.as_str())
+                .or_insert_with(|| {
                     let mut forms = get_indexable_words(
                         &base_word,
                         stemmer.as_ref(),
@@ -526,10 +526,9 @@ impl Fossicker {
                         &forms,
                     );
                     forms.extend(dotted_tails);
-                    word_forms.insert(base_word.clone(), forms.clone());
                     forms
-                }
-            };
+                })
+                .clone();
             let mut cross_bigram = None;
             if segmented {
                 let bigrams =
