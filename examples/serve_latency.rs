@@ -44,9 +44,10 @@ fn main() {
     let started = Instant::now();
     let mut preview = Preview::new(options);
     println!(
-        "preview: first build of {} files in {} ms",
+        "preview: first build of {} files in {} ms, {} MiB resident",
         preview.files().len(),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        resident_mib()
     );
     let mut rebuilds = Vec::new();
     for round in 0..ROUNDS {
@@ -55,8 +56,9 @@ fn main() {
         rebuilds.push(report.elapsed);
     }
     println!(
-        "preview: one article edited, rebuilt in {} (median of {ROUNDS})",
-        median(&mut rebuilds)
+        "preview: one article edited, rebuilt in {} (median of {ROUNDS}), {} MiB resident",
+        median(&mut rebuilds),
+        resident_mib()
     );
 
     let end_to_end = through_the_server(&root, &file, &original);
@@ -65,6 +67,16 @@ fn main() {
         "serve: saved to visible in the page in {} (median of {ROUNDS})",
         median(&mut end_to_end.clone())
     );
+}
+
+/// This process's resident memory, as Linux reports it.
+fn resident_mib() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or("unknown".to_string(), |kib| (kib / 1024).to_string())
 }
 
 fn retitled(original: &str, round: usize) -> String {

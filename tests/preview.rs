@@ -59,7 +59,7 @@ fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
     preview
         .files()
         .iter()
-        .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+        .map(|(path, file)| (path.clone(), file.bytes().into_owned()))
         .collect()
 }
 

@@ -18,6 +18,7 @@ use axum::Router;
 use futures_util::stream::{self, Stream};
 use tokio::sync::{broadcast, watch};
 
+use super::kept::KeptFile;
 use crate::model::paths;
 
 const EVENTS_PATH: &str = "/__concord/events";
@@ -26,7 +27,7 @@ const LIVE_RELOAD: &str = include_str!("live-reload.js");
 
 /// What the server shows: the last good site and the current errors.
 /// Files by output path.
-pub type Files = HashMap<String, Arc<[u8]>>;
+pub type Files = HashMap<String, KeptFile>;
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -103,7 +104,7 @@ impl AppState {
         latest(&self.snapshot)
     }
 
-    fn search_file(&self, path: &str) -> Option<Arc<[u8]>> {
+    fn search_file(&self, path: &str) -> Option<KeptFile> {
         latest(&self.search).get(path).cloned()
     }
 }
@@ -200,11 +201,11 @@ async fn site(State(state): State<AppState>, request: Request) -> Response {
     let snapshot = state.current();
     let rebase = rebase_for(&state, &request);
     let lookup = paths::output_file(&path);
-    if let Some(bytes) = snapshot.files.get(&lookup) {
-        return file_response(&lookup, bytes, StatusCode::OK, rebase.as_ref());
+    if let Some(file) = snapshot.files.get(&lookup) {
+        return file_response(&lookup, &file.bytes(), StatusCode::OK, rebase.as_ref());
     }
-    if let Some(bytes) = state.search_file(&lookup) {
-        return file_response(&lookup, &bytes, StatusCode::OK, None);
+    if let Some(file) = state.search_file(&lookup) {
+        return file_response(&lookup, &file.bytes(), StatusCode::OK, None);
     }
     if snapshot
         .files
@@ -236,7 +237,12 @@ fn rebase_for(state: &AppState, request: &Request) -> Option<(String, String)> {
 
 fn not_found(snapshot: &Snapshot, rebase: Option<&(String, String)>) -> Response {
     match snapshot.files.get(paths::NOT_FOUND) {
-        Some(page) => file_response(paths::NOT_FOUND, page, StatusCode::NOT_FOUND, rebase),
+        Some(page) => file_response(
+            paths::NOT_FOUND,
+            &page.bytes(),
+            StatusCode::NOT_FOUND,
+            rebase,
+        ),
         None => {
             let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Concord preview</title></head><body><h1>Concord preview</h1><p>The site has not built yet.</p></body></html>";
             file_response(

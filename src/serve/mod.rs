@@ -4,6 +4,7 @@
 //! What happens is told to the caller as [`Event`]s; nothing here prints.
 
 pub mod http;
+pub mod kept;
 pub mod preview;
 pub mod watch;
 
@@ -20,6 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Editions;
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AllowedHosts, AppState, Notice, Snapshot};
+use kept::KeptFile;
 use preview::{Change, Preview, RebuildReport, Searchable};
 use watch::{FolderChange, Watcher};
 
@@ -284,7 +286,7 @@ fn build_index(searchable: &Searchable, state: &AppState, report: &Reporter) {
             let count = files.len();
             let files = files
                 .into_iter()
-                .map(|file| (file.path, Arc::from(file.bytes.into_owned())))
+                .map(|file| (file.path, KeptFile::as_is(&file.bytes)))
                 .collect();
             if let Ok(mut current) = state.search.write() {
                 *current = Arc::new(files);

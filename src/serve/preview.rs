@@ -8,6 +8,7 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::kept::KeptFile;
 use crate::assets::Assets;
 use crate::config::Config;
 use crate::content::ContentSet;
@@ -76,7 +77,7 @@ pub struct Preview {
     versions: HashMap<String, u64>,
     next_version: u64,
     /// The last site that built without errors: output path to bytes.
-    files: HashMap<String, Arc<[u8]>>,
+    files: HashMap<String, KeptFile>,
     /// What each page of `files` was rendered from, in the order of the
     /// page plan, which an edit that keeps every page's path leaves as it is.
     rendered: Vec<Rendered>,
@@ -94,18 +95,20 @@ pub struct Searchable {
     pub config: Config,
 }
 
-/// The preview's sink: files kept until the rebuild is known to be good.
+/// The preview's sink: files kept until the rebuild is known to be good,
+/// by output path. They are deflated here, on the threads that render them.
 #[derive(Default)]
-struct Collected(Mutex<Vec<SiteFile>>);
+struct Collected(Mutex<Vec<(String, KeptFile)>>);
 
 impl Sink for Collected {
     type Error = Infallible;
 
     fn put(&self, file: SiteFile) -> Result<(), Infallible> {
+        let kept = KeptFile::deflated(&file.bytes);
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push(file);
+            .push((file.path, kept));
         Ok(())
     }
 }
@@ -134,7 +137,7 @@ impl Preview {
     }
 
     /// The files of the last good build, by output path (`news/x/index.html`).
-    pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
+    pub fn files(&self) -> &HashMap<String, KeptFile> {
         &self.files
     }
 
@@ -374,19 +377,18 @@ impl Preview {
     /// longer has. Returns how many were removed and which changed.
     fn commit(
         &mut self,
-        files: Vec<SiteFile>,
+        files: Vec<(String, KeptFile)>,
         pages: &[Page],
         fingerprints: &[u64],
         same_plan: bool,
         asset_paths: Vec<String>,
     ) -> (usize, Vec<String>) {
         let mut changed = Vec::new();
-        for file in files {
-            let bytes: Arc<[u8]> = Arc::from(file.bytes.into_owned());
-            if self.files.get(&file.path) != Some(&bytes) {
-                changed.push(file.path.clone());
+        for (path, file) in files {
+            if self.files.get(&path) != Some(&file) {
+                changed.push(path.clone());
             }
-            self.files.insert(file.path, bytes);
+            self.files.insert(path, file);
         }
         changed.sort();
         let before = self.files.len();
