@@ -24,8 +24,8 @@ impl KeptFile {
     /// Keeps `bytes` deflated, unless they do not shrink (images, the
     /// search bundle's files, which are compressed already).
     pub fn deflated(bytes: &[u8]) -> KeptFile {
-        // The fastest level: it is run on every page of the first build,
-        // and the rest of the ratio saves little next to the model.
+        // The fastest level, since every page of the first build goes
+        // through it.
         let mut encoder =
             DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
         let compressed = encoder
