@@ -76,7 +76,7 @@ pub struct Preview {
     /// A number per content file, changed each time its article is made anew.
     versions: HashMap<String, u64>,
     next_version: u64,
-    /// The last site that built without errors: output path to bytes.
+    /// The last site that built without errors, by output path.
     files: HashMap<String, KeptFile>,
     /// What each page of `files` was rendered from, in the order of the
     /// page plan, which an edit that keeps every page's path leaves as it is.
