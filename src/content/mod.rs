@@ -7,7 +7,7 @@ mod links;
 pub mod markdown;
 pub(crate) mod placeholder;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -161,9 +161,10 @@ fn content_links<'a>(
     }
 }
 
-/// One content file as last read: its text, its checked front matter, and
-/// its finished article (body rendered, links resolved) with every problem;
-/// or, taken from the article cache, its finished article alone.
+/// One content file as last read: its text until its body is rendered, its
+/// checked front matter, and its finished article (body rendered, links
+/// resolved) with every problem; or, taken from the article cache, its
+/// finished article alone.
 struct FileState {
     text: String,
     parsed: Option<Parsed>,
@@ -212,6 +213,11 @@ impl FileState {
             stamp: Some(cached.stamp),
             from_cache: true,
         }
+    }
+
+    /// Whether its body names `file` in a link (`@/file`).
+    fn links_to(&self, file: &str) -> bool {
+        self.finished.links.iter().any(|(named, _)| named == file)
     }
 
     /// Whether a link of its cached article now leads elsewhere.
@@ -317,13 +323,17 @@ impl ContentSet {
         };
         let mut stale = vec![file.to_string()];
         if before != after {
-            let link = format!("@/{file}");
-            stale.extend(
-                self.files
-                    .iter()
-                    .filter(|(name, state)| *name != file && state.text.contains(&link))
-                    .map(|(name, _)| name.clone()),
-            );
+            let linking: Vec<String> = (self.files.iter())
+                .filter(|(name, state)| *name != file && state.links_to(file))
+                .map(|(name, _)| name.clone())
+                .collect();
+            self.files.extend(read_files(
+                &self.content_dir,
+                linking.clone(),
+                options,
+                None,
+            ));
+            stale.extend(linking);
         }
         self.finish(&stale, options);
         stale
@@ -351,23 +361,19 @@ impl ContentSet {
         self.files.keys().map(String::as_str)
     }
 
-    /// Renders the bodies of `stale` files, resolving their links.
+    /// Renders the bodies of `stale` files, which were just read, resolving
+    /// their links. Each file's text is freed once its body is rendered, so
+    /// that a site's Markdown and its HTML are not all held at once.
     fn finish(&mut self, stale: &[String], options: &LoadOptions<'_>) {
         let links = content_links(options, &self.targets);
-        let finished: Vec<(String, Finished)> = stale
-            .par_iter()
-            .filter_map(|name| {
-                Some((
-                    name.clone(),
-                    render_body(name, self.files.get(name)?, &links, options),
-                ))
-            })
+        let stale: HashSet<&str> = stale.iter().map(String::as_str).collect();
+        let states: Vec<(&String, &mut FileState)> = (self.files.iter_mut())
+            .filter(|(name, _)| stale.contains(name.as_str()))
             .collect();
-        for (name, result) in finished {
-            if let Some(state) = self.files.get_mut(&name) {
-                state.finished = result;
-            }
-        }
+        states.into_par_iter().for_each(|(name, state)| {
+            state.finished = render_body(name, state, &links, options);
+            state.text = String::new();
+        });
     }
 
     /// The same as [`ContentSet::content`], consuming the set, so that the
@@ -591,8 +597,8 @@ fn render_body(
         None => body.summary,
     };
     let summary = summary.unwrap_or_default();
-    article.summary_html = summary.html;
-    article.summary_text = summary.text;
+    article.summary_html = fitted(summary.html);
+    article.summary_text = fitted(summary.text);
     article.body = Body::new(body.html);
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),
@@ -600,6 +606,12 @@ fn render_body(
         problems,
         links: links_led.collect(),
     }
+}
+
+/// `text` without the room it grew while written: it is kept as long as the site.
+fn fitted(mut text: String) -> String {
+    text.shrink_to_fit();
+    text
 }
 
 /// Markdown files under `content_dir`, as paths relative to it with `/`

@@ -30,7 +30,10 @@ pub struct Body {
 }
 
 impl Body {
-    pub fn new(html: String) -> Body {
+    pub fn new(mut html: String) -> Body {
+        // Bodies live as long as the site, and the room they grew while
+        // written was 34 of 88 MB on a 10,000-article site.
+        html.shrink_to_fit();
         let mut hasher = foldhash::quality::FixedState::default().build_hasher();
         hasher.write(html.as_bytes());
         let facts = BodyFacts {
