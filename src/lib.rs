@@ -17,6 +17,7 @@ pub mod build;
 mod cache;
 pub mod config;
 pub mod content;
+pub mod deflated;
 pub mod deploy;
 pub mod diagnostics;
 pub mod i18n;

@@ -173,6 +173,7 @@ pub(crate) fn load_options<'a>(
         include_drafts,
         today: today(),
         raw_html: config.raw_html,
+        deflate_bodies: false,
     }
 }
 

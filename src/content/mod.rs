@@ -32,6 +32,9 @@ pub struct LoadOptions<'a> {
     /// Articles dated after it are warned about.
     pub today: Date,
     pub raw_html: RawHtml,
+    /// Whether bodies are held deflated, for a site kept in memory of
+    /// which few pages are rendered again (the preview).
+    pub deflate_bodies: bool,
 }
 
 /// What `content/` holds.
@@ -136,6 +139,7 @@ impl BodyMaker {
             include_drafts: self.include_drafts,
             today: self.today,
             raw_html: self.raw_html,
+            deflate_bodies: false,
         };
         let state = read_state(&self.content_dir, file, &options);
         let Some(parsed) = &state.parsed else {
@@ -599,7 +603,10 @@ fn render_body(
     let summary = summary.unwrap_or_default();
     article.summary_html = fitted(summary.html);
     article.summary_text = fitted(summary.text);
-    article.body = Body::new(body.html);
+    article.body = match options.deflate_bodies {
+        true => Body::new(body.html).deflated(),
+        false => Body::new(body.html),
+    };
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),
         site_links,

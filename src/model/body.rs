@@ -1,9 +1,12 @@
 //! An article's body: its HTML, and what the site needs to know of it
 //! without the HTML.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
+
+use crate::deflated::Deflated;
 
 /// Gives the HTML of a body that was not kept (see [`Body::deferred`]).
 pub type BodySource = Arc<dyn Fn() -> String + Send + Sync>;
@@ -24,16 +27,23 @@ pub struct BodyFacts {
 /// makes it anew. Two bodies are equal, and hash alike, by their facts.
 #[derive(Clone)]
 pub struct Body {
-    html: OnceLock<String>,
-    source: Option<BodySource>,
+    html: Held,
     facts: BodyFacts,
+}
+
+/// How a body's HTML is held.
+#[derive(Clone)]
+enum Held {
+    Whole(String),
+    /// For a site held in memory for long, whose pages are rendered once and
+    /// then again only when what they show changes (the preview).
+    Deflated(Deflated),
+    /// Made by its source when a page first asks for it, and kept then.
+    Deferred(OnceLock<String>, BodySource),
 }
 
 impl Body {
     pub fn new(mut html: String) -> Body {
-        // Bodies live as long as the site, and the room they grew while
-        // written was 34 of 88 MB on a 10,000-article site.
-        html.shrink_to_fit();
         let mut hasher = foldhash::quality::FixedState::default().build_hasher();
         hasher.write(html.as_bytes());
         let facts = BodyFacts {
@@ -41,9 +51,11 @@ impl Body {
             has_words: has_words(&html),
             blank: html.trim().is_empty(),
         };
+        // Bodies live as long as the site, and the room they grew while
+        // written was 34 of 88 MB on a 10,000-article site.
+        html.shrink_to_fit();
         Body {
-            html: OnceLock::from(html),
-            source: None,
+            html: Held::Whole(html),
             facts,
         }
     }
@@ -51,15 +63,32 @@ impl Body {
     /// A body known by its facts, whose HTML `source` makes when a page asks for it.
     pub fn deferred(facts: BodyFacts, source: BodySource) -> Body {
         Body {
-            html: OnceLock::new(),
-            source: Some(source),
+            html: Held::Deferred(OnceLock::new(), source),
             facts,
         }
     }
 
-    pub fn html(&self) -> &str {
-        self.html
-            .get_or_init(|| self.source.as_ref().map_or_else(String::new, |make| make()))
+    /// The same body with its HTML held deflated, inflated whenever it is asked for.
+    pub fn deflated(self) -> Body {
+        let html = Deflated::new(self.html().as_bytes());
+        Body {
+            html: Held::Deflated(html),
+            facts: self.facts,
+        }
+    }
+
+    pub fn html(&self) -> Cow<'_, str> {
+        match &self.html {
+            Held::Whole(html) => Cow::Borrowed(html),
+            Held::Deflated(html) => match html.bytes() {
+                Cow::Borrowed(bytes) => String::from_utf8_lossy(bytes),
+                Cow::Owned(bytes) => Cow::Owned(
+                    String::from_utf8(bytes)
+                        .unwrap_or_else(|bad| String::from_utf8_lossy(bad.as_bytes()).into_owned()),
+                ),
+            },
+            Held::Deferred(made, source) => Cow::Borrowed(made.get_or_init(|| source())),
+        }
     }
 
     pub fn facts(&self) -> BodyFacts {
@@ -150,5 +179,16 @@ mod tests {
         assert_eq!(deferred.html(), "<p>Seven parks</p>");
         assert_eq!(made.load(std::sync::atomic::Ordering::Relaxed), 1);
         assert_ne!(Body::new("<p>Six parks</p>".into()), body);
+    }
+
+    #[test]
+    fn a_deflated_body_gives_back_its_html_and_equals_the_whole_one() {
+        let html = "<p>无锡 and 徐州 opened a co-built park.</p>\n".repeat(40);
+        let body = Body::new(html.clone());
+        let deflated = body.clone().deflated();
+        assert!(matches!(deflated.html, Held::Deflated(_)));
+        assert_eq!(deflated.html(), html);
+        assert_eq!(deflated, body);
+        assert!(deflated.has_words());
     }
 }

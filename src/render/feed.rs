@@ -105,7 +105,7 @@ fn write_entry(xml: &mut String, site: &Site, home: &BaseUrl, id: ArticleId, con
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>",
-            escape(article.body.html())
+            escape(&article.body.html())
         );
     }
     xml.push_str("  </entry>\n");

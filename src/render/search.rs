@@ -80,7 +80,7 @@ fn record(site: &Site, article: &Article, home: &str, language: &str) -> CustomR
                 .clone()
         })
         .collect();
-    let text = plain_text(article.body.html());
+    let text = plain_text(&article.body.html());
     // A summary taken from the first paragraph is in the text already.
     let summary = if text.starts_with(article.summary_text.trim()) {
         ""

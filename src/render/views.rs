@@ -1,6 +1,7 @@
 //! What templates see: borrowed, serialisable views of the model, with every
 //! URL already absolute under `base_url`. The README documents each field.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -279,7 +280,7 @@ pub struct ArticleView<'a> {
     pub card: ArticleCard<'a>,
     pub topics: Vec<TopicLink<'a>>,
     pub summary_text: &'a str,
-    pub body_html: &'a str,
+    pub body_html: Cow<'a, str>,
     pub source: Option<&'a str>,
     pub source_url: Option<&'a str>,
 }

@@ -18,7 +18,7 @@ use axum::Router;
 use futures_util::stream::{self, Stream};
 use tokio::sync::{broadcast, watch};
 
-use super::kept::KeptFile;
+use crate::deflated::Deflated;
 use crate::model::paths;
 
 const EVENTS_PATH: &str = "/__concord/events";
@@ -27,7 +27,7 @@ const LIVE_RELOAD: &str = include_str!("live-reload.js");
 
 /// What the server shows: the last good site and the current errors.
 /// Files by output path.
-pub type Files = HashMap<String, KeptFile>;
+pub type Files = HashMap<String, Deflated>;
 
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -104,7 +104,7 @@ impl AppState {
         latest(&self.snapshot)
     }
 
-    fn search_file(&self, path: &str) -> Option<KeptFile> {
+    fn search_file(&self, path: &str) -> Option<Deflated> {
         latest(&self.search).get(path).cloned()
     }
 }

@@ -4,7 +4,6 @@
 //! What happens is told to the caller as [`Event`]s; nothing here prints.
 
 pub mod http;
-pub mod kept;
 pub mod preview;
 pub mod watch;
 
@@ -17,11 +16,11 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{broadcast, watch as signal};
 
+use crate::deflated::Deflated;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::model::Editions;
 use crate::pipeline::{self, SiteDir, SiteOptions};
 use http::{AllowedHosts, AppState, Notice, Snapshot};
-use kept::KeptFile;
 use preview::{Change, Preview, RebuildReport, Searchable};
 use watch::{FolderChange, Watcher};
 
@@ -286,7 +285,7 @@ fn build_index(searchable: &Searchable, state: &AppState, report: &Reporter) {
             let count = files.len();
             let files = files
                 .into_iter()
-                .map(|file| (file.path, KeptFile::as_is(&file.bytes)))
+                .map(|file| (file.path, Deflated::as_is(&file.bytes)))
                 .collect();
             if let Ok(mut current) = state.search.write() {
                 *current = Arc::new(files);

@@ -8,10 +8,10 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::kept::KeptFile;
 use crate::assets::Assets;
 use crate::config::Config;
-use crate::content::ContentSet;
+use crate::content::{ContentSet, LoadOptions};
+use crate::deflated::Deflated;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ArticleId, CityRegistry, EditionId, Editions};
 use crate::pipeline::{self, SiteDir, SiteOptions};
@@ -77,7 +77,7 @@ pub struct Preview {
     versions: HashMap<String, u64>,
     next_version: u64,
     /// The last site that built without errors, by output path.
-    files: HashMap<String, KeptFile>,
+    files: HashMap<String, Deflated>,
     /// What each page of `files` was rendered from, in the order of the
     /// page plan, which an edit that keeps every page's path leaves as it is.
     rendered: Vec<Rendered>,
@@ -98,18 +98,31 @@ pub struct Searchable {
 /// The preview's sink: files kept until the rebuild is known to be good,
 /// by output path. They are deflated here, on the threads that render them.
 #[derive(Default)]
-struct Collected(Mutex<Vec<(String, KeptFile)>>);
+struct Collected(Mutex<Vec<(String, Deflated)>>);
 
 impl Sink for Collected {
     type Error = Infallible;
 
     fn put(&self, file: SiteFile) -> Result<(), Infallible> {
-        let kept = KeptFile::deflated(&file.bytes);
+        let kept = Deflated::new(&file.bytes);
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push((file.path, kept));
         Ok(())
+    }
+}
+
+/// How the preview reads content files: it renders most bodies once, for
+/// the first build, so it holds them deflated.
+fn content_options<'a>(
+    config: &'a Config,
+    cities: &'a CityRegistry,
+    include_drafts: bool,
+) -> LoadOptions<'a> {
+    LoadOptions {
+        deflate_bodies: true,
+        ..pipeline::load_options(config, cities, include_drafts)
     }
 }
 
@@ -137,7 +150,7 @@ impl Preview {
     }
 
     /// The files of the last good build, by output path (`news/x/index.html`).
-    pub fn files(&self) -> &HashMap<String, KeptFile> {
+    pub fn files(&self) -> &HashMap<String, Deflated> {
         &self.files
     }
 
@@ -187,7 +200,7 @@ impl Preview {
         let base_url = self.options.base_url.as_deref();
         self.loaded = pipeline::load_config(site, base_url, &mut self.config_problems).and_then(
             |(config, cities)| {
-                let options = pipeline::load_options(&config, &cities, self.options.include_drafts);
+                let options = content_options(&config, &cities, self.options.include_drafts);
                 match ContentSet::load(site.root(), &options, None) {
                     Ok(content) => Some(Loaded {
                         config,
@@ -253,8 +266,7 @@ impl Preview {
         let Some(mut loaded) = self.loaded.take() else {
             return;
         };
-        let options =
-            pipeline::load_options(&loaded.config, &loaded.cities, self.options.include_drafts);
+        let options = content_options(&loaded.config, &loaded.cities, self.options.include_drafts);
         let mut renewed = Vec::new();
         for change in changes {
             match change {
@@ -377,7 +389,7 @@ impl Preview {
     /// longer has. Returns how many were removed and which changed.
     fn commit(
         &mut self,
-        files: Vec<(String, KeptFile)>,
+        files: Vec<(String, Deflated)>,
         pages: &[Page],
         fingerprints: &[u64],
         same_plan: bool,

@@ -1,7 +1,8 @@
-//! A file of the site as the preview keeps it in memory. A 10,000-article
-//! site is about 240 MB of HTML and a browser asks for a few pages of it,
-//! so text is kept deflated (a fifth of its size or less) and inflated
-//! when it is served.
+//! Bytes held in memory for long while little of them is read: the
+//! preview's copy of the site (a 10,000-article site is about 260 MB of
+//! HTML and a browser asks for a few pages of it) and its articles' bodies.
+//! Text is held deflated, a quarter of its size or less, and inflated when
+//! it is read.
 
 use std::borrow::Cow;
 use std::io::{Read, Write};
@@ -11,21 +12,21 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
-/// One file's bytes, deflated when that made them smaller. Two kept files
-/// are equal exactly when their bytes are: compressing is deterministic,
-/// and whether a file is deflated depends on its bytes alone.
+/// Bytes, deflated when that made them smaller. Two of them are equal
+/// exactly when their bytes are: compressing is deterministic, and whether
+/// bytes are deflated depends on them alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeptFile {
+pub struct Deflated {
     stored: Arc<[u8]>,
     deflated: bool,
 }
 
-impl KeptFile {
-    /// Keeps `bytes` deflated, unless they do not shrink (images, the
+impl Deflated {
+    /// Holds `bytes` deflated, unless they do not shrink (images, the
     /// search bundle's files, which are compressed already).
-    pub fn deflated(bytes: &[u8]) -> KeptFile {
-        // The fastest level, since every page of the first build goes
-        // through it.
+    pub fn new(bytes: &[u8]) -> Deflated {
+        // The fastest level, since every page and body of the preview's
+        // first build goes through it.
         let mut encoder =
             DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::fast());
         let compressed = encoder
@@ -33,24 +34,24 @@ impl KeptFile {
             .and_then(|()| encoder.finish())
             .expect("compressing into memory cannot fail");
         if compressed.len() < bytes.len() {
-            KeptFile {
+            Deflated {
                 stored: Arc::from(compressed),
                 deflated: true,
             }
         } else {
-            KeptFile::as_is(bytes)
+            Deflated::as_is(bytes)
         }
     }
 
-    /// Keeps `bytes` as they are.
-    pub fn as_is(bytes: &[u8]) -> KeptFile {
-        KeptFile {
+    /// Holds `bytes` as they are.
+    pub fn as_is(bytes: &[u8]) -> Deflated {
+        Deflated {
             stored: Arc::from(bytes),
             deflated: false,
         }
     }
 
-    /// The file's bytes.
+    /// The bytes as they were given.
     pub fn bytes(&self) -> Cow<'_, [u8]> {
         if !self.deflated {
             return Cow::Borrowed(&self.stored);
@@ -58,7 +59,7 @@ impl KeptFile {
         let mut bytes = Vec::with_capacity(self.stored.len() * 4);
         DeflateDecoder::new(&*self.stored)
             .read_to_end(&mut bytes)
-            .expect("a file deflated in memory inflates");
+            .expect("bytes deflated in memory inflate");
         Cow::Owned(bytes)
     }
 }
@@ -70,9 +71,9 @@ mod tests {
     #[test]
     fn text_is_kept_smaller_and_given_back_whole() {
         let page = "<p>无锡 and 徐州 signed an agreement.</p>\n".repeat(200);
-        let kept = KeptFile::deflated(page.as_bytes());
-        assert!(kept.stored.len() < page.len() / 4);
-        assert_eq!(kept.bytes(), page.as_bytes());
+        let held = Deflated::new(page.as_bytes());
+        assert!(held.stored.len() < page.len() / 4);
+        assert_eq!(held.bytes(), page.as_bytes());
     }
 
     #[test]
@@ -87,17 +88,17 @@ mod tests {
                 state as u8
             })
             .collect();
-        let kept = KeptFile::deflated(&noise);
-        assert!(!kept.deflated);
-        assert_eq!(kept.bytes(), noise.as_slice());
-        assert_eq!(KeptFile::deflated(b"").bytes(), &b""[..]);
+        let held = Deflated::new(&noise);
+        assert!(!held.deflated);
+        assert_eq!(held.bytes(), noise.as_slice());
+        assert_eq!(Deflated::new(b"").bytes(), &b""[..]);
     }
 
     #[test]
-    fn files_are_equal_when_their_bytes_are() {
-        let a = KeptFile::deflated(b"<h1>Wuxi</h1>".repeat(50).as_slice());
-        let b = KeptFile::deflated(b"<h1>Wuxi</h1>".repeat(50).as_slice());
-        let c = KeptFile::deflated(b"<h1>Xuzhou</h1>".repeat(50).as_slice());
+    fn they_are_equal_when_their_bytes_are() {
+        let a = Deflated::new(b"<h1>Wuxi</h1>".repeat(50).as_slice());
+        let b = Deflated::new(b"<h1>Wuxi</h1>".repeat(50).as_slice());
+        let c = Deflated::new(b"<h1>Xuzhou</h1>".repeat(50).as_slice());
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
