@@ -61,20 +61,25 @@ fn main() {
         resident_mib()
     );
 
-    let end_to_end = through_the_server(&root, &file, &original);
+    let (mut end_to_end, server_mib) = through_the_server(&root, &file, &original);
     std::fs::write(&file, &original).unwrap();
     println!(
-        "serve: saved to visible in the page in {} (median of {ROUNDS})",
-        median(&mut end_to_end.clone())
+        "serve: saved to visible in the page in {} (median of {ROUNDS}); the server then {server_mib}",
+        median(&mut end_to_end)
     );
 }
 
 /// This process's resident memory, as Linux reports it.
 fn resident_mib() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    memory_of("self", "VmRSS")
+}
+
+/// A field of a process's memory in /proc (`VmRSS`, `VmHWM`), in MiB.
+fn memory_of(process: &str, field: &str) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or("unknown".to_string(), |kib| (kib / 1024).to_string())
 }
@@ -110,7 +115,8 @@ fn first_article(dir: &Path) -> PathBuf {
     panic!("no article under {}", dir.display());
 }
 
-fn through_the_server(root: &Path, file: &Path, original: &str) -> Vec<Duration> {
+/// The times from each save to the page showing it, and the server's memory after them.
+fn through_the_server(root: &Path, file: &Path, original: &str) -> (Vec<Duration>, String) {
     let binary = std::env::current_exe()
         .unwrap()
         .parent()
@@ -176,7 +182,13 @@ fn through_the_server(root: &Path, file: &Path, original: &str) -> Vec<Duration>
         times.push(started.elapsed());
         std::thread::sleep(Duration::from_millis(100));
     }
-    times
+    let process = server.0.id().to_string();
+    let memory = format!(
+        "holds {} MiB resident (peak {} MiB)",
+        memory_of(&process, "VmRSS"),
+        memory_of(&process, "VmHWM")
+    );
+    (times, memory)
 }
 
 /// Stops the server however the measurement ends, a failed assertion included.
