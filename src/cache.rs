@@ -134,13 +134,13 @@ impl Entries {
 }
 
 /// Replaces the file at `path` with `lines` under `header` and `key`: whole
-/// or not at all, as a build may be stopped at any moment. A line may not
-/// hold a line break.
+/// or not at all, as a build may be stopped at any moment, and not at all
+/// if a line could not be made. A line may not hold a line break.
 pub fn write<L: AsRef<str>>(
     path: &Path,
     header: &str,
     key: u64,
-    lines: impl IntoIterator<Item = L>,
+    lines: impl IntoIterator<Item = io::Result<L>>,
 ) -> io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(folder)?;
@@ -157,7 +157,7 @@ fn write_lines<L: AsRef<str>>(
     path: &Path,
     header: &str,
     key: u64,
-    lines: impl IntoIterator<Item = L>,
+    lines: impl IntoIterator<Item = io::Result<L>>,
 ) -> io::Result<()> {
     let mut out = BufWriter::new(fs::File::create(path)?);
     let head = [header.to_string(), key_line(key)];
@@ -165,6 +165,7 @@ fn write_lines<L: AsRef<str>>(
     writeln!(out, "{}\n{}", head[0], head[1])?;
     let mut count = 0;
     for line in lines {
+        let line = line?;
         let line = line.as_ref();
         debug_assert!(!line.contains('\n'), "a cache entry is one line");
         sum = sum.wrapping_add(line_hash(line));
@@ -209,7 +210,7 @@ mod tests {
     fn saved(key: u64) -> (tempfile::TempDir, std::path::PathBuf, String) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache/test");
-        write(&path, HEADER, key, ["one 1", "two 2"]).unwrap();
+        write(&path, HEADER, key, [Ok("one 1"), Ok("two 2")]).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         (dir, path, text)
     }
@@ -227,10 +228,21 @@ mod tests {
     }
 
     #[test]
+    fn a_line_that_cannot_be_made_leaves_the_cache_before_it() {
+        let (_dir, path, text) = saved(7);
+        let lines = [Ok("three 3"), Err(io::Error::other("not serializable"))];
+        let error = write(&path, HEADER, 8, lines).unwrap_err();
+        assert_eq!(error.to_string(), "not serializable");
+        assert_eq!(fs::read_to_string(&path).unwrap(), text);
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left");
+    }
+
+    #[test]
     fn no_entries_is_a_cache_too() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("empty");
-        write(&path, HEADER, 1, Vec::<String>::new()).unwrap();
+        write(&path, HEADER, 1, Vec::<io::Result<String>>::new()).unwrap();
         let entries = Entries::read(&path, HEADER, 1).unwrap();
         assert_eq!(entries.read_all(|_| Some(())).unwrap(), []);
     }

@@ -79,7 +79,10 @@ impl CacheFile {
     ) -> io::Result<()> {
         let lines = pages.into_iter().map(|(path, page)| {
             let (len, modified, inode) = page.stamp.parts();
-            format!("{:016x} {len} {modified} {inode} {path}", page.fingerprint)
+            Ok(format!(
+                "{:016x} {len} {modified} {inode} {path}",
+                page.fingerprint
+            ))
         });
         cache::write(&self.path, HEADER, key, lines)
     }
@@ -143,7 +146,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = CacheFile::new(dir.path(), &dir.path().join("public"));
         for line in ["zz 120 1 42 index.html", "01 120 1 42 ", "01 x 1 42 a.html"] {
-            cache::write(file.path(), HEADER, 7, [line]).unwrap();
+            cache::write(file.path(), HEADER, 7, [Ok(line)]).unwrap();
             assert!(file.load(7).is_none(), "{line}");
         }
     }
