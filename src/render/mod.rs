@@ -186,10 +186,12 @@ impl<'a> SiteFiles<'a> {
         })?;
         if let Some(index) = index {
             let files = index.map_err(|problem| StreamError::Site(problem.into()))?;
-            for file in files {
-                sink.put(file).map_err(StreamError::Sink)?;
-                counts.add(FileKind::Search);
-            }
+            counts.search += files.len();
+            // 10,000 articles make 10,000 files of the index, and writing
+            // them on one thread took a fifth of a second.
+            (files.into_par_iter())
+                .try_for_each(|file| sink.put(file))
+                .map_err(StreamError::Sink)?;
         }
         for &index in pages {
             counts.add(self.pages[index].kind.about().file_kind);
