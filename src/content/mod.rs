@@ -165,13 +165,15 @@ fn content_links<'a>(
     }
 }
 
-/// One content file as last read: its text until its body is rendered, its
-/// checked front matter, and its finished article (body rendered, links
-/// resolved) with every problem; or, taken from the article cache, its
-/// finished article alone.
+/// One content file as last read: its text and checked front matter until
+/// its body is rendered, where its article is published, and its finished
+/// article (body rendered, links resolved) with every problem; or, taken
+/// from the article cache, its finished article alone.
 struct FileState {
     text: String,
     parsed: Option<Parsed>,
+    /// Known from the front matter, so kept once that is let go.
+    target: Target,
     front_matter_problems: Diagnostics,
     finished: Finished,
     /// The file as it was read, when that could be told.
@@ -188,26 +190,27 @@ struct Finished {
     links: Vec<(String, Option<Target>)>,
 }
 
-impl FileState {
-    fn target(&self, languages: &[Language]) -> Target {
-        let article = self.parsed.as_ref().map(|parsed| &parsed.article);
-        match article.or(self.finished.article.as_deref()) {
-            Some(article) => Target::Page {
-                path: format!(
-                    "{}{}",
-                    languages[article.edition.index()].prefix,
-                    article.path()
-                ),
-                draft: article.draft,
-            },
-            None => Target::Unknown,
-        }
+/// Where `article` is published, for links to it.
+fn target_of(article: Option<&Article>, languages: &[Language]) -> Target {
+    match article {
+        Some(article) => Target::Page {
+            path: format!(
+                "{}{}",
+                languages[article.edition.index()].prefix,
+                article.path()
+            ),
+            draft: article.draft,
+        },
+        None => Target::Unknown,
     }
+}
 
-    fn cached(cached: &CachedArticle) -> FileState {
+impl FileState {
+    fn cached(cached: &CachedArticle, languages: &[Language]) -> FileState {
         FileState {
             text: String::new(),
             parsed: None,
+            target: target_of(Some(&cached.article), languages),
             front_matter_problems: Diagnostics::default(),
             finished: Finished {
                 article: Some(Arc::clone(&cached.article)),
@@ -242,13 +245,10 @@ pub struct ContentSet {
     targets: HashMap<String, Target>,
 }
 
-fn files_targets(
-    files: &BTreeMap<String, FileState>,
-    options: &LoadOptions<'_>,
-) -> HashMap<String, Target> {
+fn files_targets(files: &BTreeMap<String, FileState>) -> HashMap<String, Target> {
     files
         .iter()
-        .map(|(name, state)| (name.clone(), state.target(options.languages)))
+        .map(|(name, state)| (name.clone(), state.target.clone()))
         .collect()
 }
 
@@ -266,7 +266,7 @@ impl ContentSet {
             read_files(&content_dir, names, options, cache)
                 .into_iter()
                 .collect();
-        let targets = files_targets(&files, options);
+        let targets = files_targets(&files);
         let moved: Vec<String> = (files.iter())
             .filter(|(_, state)| state.links_moved(&targets))
             .map(|(file, _)| file.clone())
@@ -313,14 +313,14 @@ impl ContentSet {
     /// Other files are re-rendered only if their links may point at it and
     /// its URL changed. Returns the files whose article was made anew.
     pub fn update(&mut self, file: &str, options: &LoadOptions<'_>) -> Vec<String> {
-        let before = self.files.get(file).map(|s| s.target(options.languages));
+        let before = self.files.get(file).map(|s| s.target.clone());
         if self.content_dir.join(file).is_file() {
             let state = read_state(&self.content_dir, file, options);
             self.files.insert(file.to_string(), state);
         } else {
             self.files.remove(file);
         }
-        let after = self.files.get(file).map(|s| s.target(options.languages));
+        let after = self.files.get(file).map(|s| s.target.clone());
         match &after {
             Some(target) => self.targets.insert(file.to_string(), target.clone()),
             None => self.targets.remove(file),
@@ -366,8 +366,9 @@ impl ContentSet {
     }
 
     /// Renders the bodies of `stale` files, which were just read, resolving
-    /// their links. Each file's text is freed once its body is rendered, so
-    /// that a site's Markdown and its HTML are not all held at once.
+    /// their links. Each file's text and front matter are let go once its
+    /// body is rendered, so that a site's Markdown and its HTML are not all
+    /// held at once.
     fn finish(&mut self, stale: &[String], options: &LoadOptions<'_>) {
         let links = content_links(options, &self.targets);
         let stale: HashSet<&str> = stale.iter().map(String::as_str).collect();
@@ -377,6 +378,7 @@ impl ContentSet {
         states.into_par_iter().for_each(|(name, state)| {
             state.finished = render_body(name, state, &links, options);
             state.text = String::new();
+            state.parsed = None;
         });
     }
 
@@ -468,7 +470,7 @@ fn read_or_take(
         .and_then(|cache| cache.get(file))
         .filter(|cached| stamp == Some(cached.stamp));
     match cached {
-        Some(cached) => FileState::cached(cached),
+        Some(cached) => FileState::cached(cached, options.languages),
         None => read_stamped(content_dir, file, options, stamp),
     }
 }
@@ -514,6 +516,7 @@ fn read_stamped(
     };
     FileState {
         text,
+        target: target_of(parsed.as_ref().map(|p| &p.article), options.languages),
         parsed,
         front_matter_problems,
         finished: Finished::default(),
