@@ -606,9 +606,11 @@ fn render_body(
     let summary = summary.unwrap_or_default();
     article.summary_html = fitted(summary.html);
     article.summary_text = fitted(summary.text);
-    article.body = match options.deflate_bodies {
-        true => Body::new(body.html).deflated(),
-        false => Body::new(body.html),
+    let whole = Body::new(body.html);
+    article.body = if options.deflate_bodies {
+        whole.deflated()
+    } else {
+        whole
     };
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),
