@@ -608,11 +608,10 @@ fn render_body(
     let summary = summary.unwrap_or_default();
     article.summary_html = fitted(summary.html);
     article.summary_text = fitted(summary.text);
-    let whole = Body::new(body.html);
     article.body = if options.deflate_bodies {
-        whole.deflated()
+        Body::deflated(&body.html)
     } else {
-        whole
+        Body::new(body.html)
     };
     Finished {
         article: (problems.error_count() == 0).then(|| Arc::new(article)),
