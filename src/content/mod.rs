@@ -19,7 +19,7 @@ use crate::cache::Stamp;
 use crate::config::{BaseUrl, Language, RawHtml};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity, SourceSpan, SourceText};
 use crate::layout::{relative_name, CONTENT_DIR};
-use crate::model::{paths, Article, Body, BodySource, CityRegistry};
+use crate::model::{fitted, paths, Article, Body, BodySource, CityRegistry};
 pub use article::{parse as parse_article, Parsed, SiteTerms};
 pub use cache::{ArticleCache, CachedArticle};
 use links::{ArticleLinks, ContentLinks, Target};
@@ -619,12 +619,6 @@ fn render_body(
         problems,
         links: links_led.collect(),
     }
-}
-
-/// `text` without the room it grew while written: it is kept as long as the site.
-fn fitted(mut text: String) -> String {
-    text.shrink_to_fit();
-    text
 }
 
 /// Markdown files under `content_dir`, as paths relative to it with `/`

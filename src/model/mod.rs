@@ -11,7 +11,7 @@ mod site;
 pub mod slug;
 
 pub use article::{iso_date, Article, PublishedDate, Topic, YearMonth};
-pub use body::{Body, BodyFacts, BodySource};
+pub use body::{fitted, Body, BodyFacts, BodySource};
 pub use city::{City, CityId, CityLookup, CityRegistry, Position, ProvinceNames};
 pub use edition::{EditionId, EditionPlace, Editions};
 pub use partnership::{PairId, Partnership, Partnerships};
