@@ -91,7 +91,7 @@ impl Body {
                         .unwrap_or_else(|bad| String::from_utf8_lossy(bad.as_bytes()).into_owned()),
                 ),
             },
-            Held::Deferred(made, source) => Cow::Borrowed(made.get_or_init(|| source())),
+            Held::Deferred(made, source) => Cow::Borrowed(made.get_or_init(|| fitted(source()))),
         }
     }
 
